@@ -1,0 +1,58 @@
+"""Check a raw question and strip the Discord noise around it.
+
+People write `<@123> yo bot, **which** union is the crabtree guy from?? 🤔 https://…`; only the
+words matter for matching. Input that is not a question at all (empty, huge, binary) is
+refused here with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUESTION_CHARS = 2000  # Discord's own message limit; longer input is not a chat question.
+
+_DISCORD_TOKENS = re.compile(
+    r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[tTdDfFR])?|/[\w -]+:\d+|id:\w+)>"
+    r"|@(?:everyone|here)\b"
+    r"|https?://\S+|www\.\S+"
+    r"|:[a-z0-9_+-]+:"  # emoji shortcodes such as :thinking:
+)
+_MARKDOWN = re.compile(r"(\*\*|__|~~|\|\||[*_`>#])")
+_SPACES = re.compile(r"\s+")
+
+
+class QuestionRejected(ValueError):
+    """The input cannot be treated as a question; the message says why, for the user."""
+
+
+def clean_question(raw: str) -> str:
+    """The question's words without Discord markup; raises QuestionRejected for non-questions."""
+    if not raw or raw.isspace():
+        raise QuestionRejected("The question is empty. Ask me something about the article.")
+    if len(raw) > MAX_QUESTION_CHARS:
+        raise QuestionRejected(
+            f"The question is too long ({len(raw):,} characters). "
+            f"Please keep it under {MAX_QUESTION_CHARS:,} characters."
+        )
+    if _looks_binary(raw):
+        raise QuestionRejected("That doesn't look like text. Please ask your question in words.")
+    text = _DISCORD_TOKENS.sub(" ", raw)
+    text = _MARKDOWN.sub(" ", text)
+    text = "".join(ch for ch in text if not _is_emoji_or_control(ch))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _looks_binary(text: str) -> bool:
+    """Mostly control characters or undecodable bytes: someone piped a file, not a question."""
+    odd = sum(
+        1
+        for ch in text
+        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r")
+    )
+    return odd > max(2, len(text) // 10)
+
+
+def _is_emoji_or_control(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category in ("So", "Sk", "Cc", "Cf", "Cs", "Co", "Mn") and ch not in "\t\n\r"

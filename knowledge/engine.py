@@ -1,0 +1,166 @@
+"""Turn a question into an `Answer`: answer, list a topic, ask which one, or decline.
+
+A wrong cited fact is worse than no answer, so every path that is not clearly one fact ends in
+a decline or a "which did you mean?" with suggestions. The thresholds below were tuned on the
+`tune` split of the evaluation set only (see `knowledge.evaluation`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.cleaning import QuestionRejected, clean_question
+from knowledge.matching import Analysis, Match, Matcher
+from knowledge.models import Answer, AnswerStatus, Fact, FactAnswer, KnowledgeBase
+from knowledge.replies import reply_text
+
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the engine draws its lines; all scores are in 0..1."""
+
+    answer: float = 0.55  # below this, decline
+    coverage: float = 0.6  # the best entry must explain this much of the question
+    margin: float = 0.08  # a runner-up closer than this makes the question ambiguous
+    suggest: float = 0.2  # entries at least this good are offered as "did you mean"
+
+
+class AnswerEngine:
+    """Answers questions from one knowledge base. Cheap to call; build it once."""
+
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.knowledge = knowledge
+        self.thresholds = thresholds or Thresholds()
+        self.matcher = Matcher(knowledge)
+
+    def ask(self, question: str) -> Answer:
+        """Answer one raw question, as typed by a person; never raises for bad input."""
+        try:
+            cleaned = clean_question(question)
+        except QuestionRejected as rejection:
+            return self._reply(question[:200], "rejected", str(rejection), confidence=0.0)
+        if self.knowledge.language.is_injection(cleaned):
+            return self._reply(
+                cleaned,
+                "declined",
+                "I only report what the article says, and I can't take instructions to say "
+                "anything else. You could ask:",
+                suggestions=self.default_suggestions(),
+            )
+        analysis = self.matcher.analyse(cleaned)
+        return self._decide(cleaned, analysis)
+
+    def default_suggestions(self) -> tuple[str, ...]:
+        """Questions that always work, for when nothing in the question matched."""
+        return tuple(_as_question(t.questions[0]) for t in self.knowledge.topics[:MAX_SUGGESTIONS])
+
+    def _decide(self, question: str, analysis: Analysis) -> Answer:
+        best = analysis.best
+        limits = self.thresholds
+        if best is None:
+            return self._reply(
+                question,
+                "declined",
+                f"I answer questions about the article “{self.knowledge.source.headline}”. "
+                "Try asking:",
+                suggestions=self.default_suggestions(),
+            )
+        if best.score < limits.answer or best.coverage < limits.coverage:
+            suggestions = self._suggestions(analysis.matches)
+            return self._reply(
+                question,
+                "declined",
+                "I couldn't find that in the article, and I'd rather not guess.",
+                confidence=best.score,
+                suggestions=suggestions or self.default_suggestions(),
+            )
+        rival = next(
+            (m for m in analysis.matches[1:] if not self._related(best, m)),
+            None,
+        )
+        if rival is not None and best.score - rival.score < limits.margin:
+            return self._reply(
+                question,
+                "ambiguous",
+                "That could mean more than one thing in the article, and I'd rather not guess. "
+                "Which one did you mean?",
+                confidence=best.score,
+                suggestions=self._suggestions([best, rival]),
+            )
+        if best.entry.kind == "topic":
+            topic = self.knowledge.topic(best.entry.id)
+            facts = [self.knowledge.fact(i) for i in topic.fact_ids]
+            return self._reply(
+                question,
+                "topic",
+                f"{topic.title}: {len(facts)} facts from the article.",
+                facts=facts,
+                confidence=best.score,
+            )
+        return self._reply(
+            question,
+            "answered",
+            "",
+            facts=[self.knowledge.fact(best.entry.id)],
+            confidence=best.score,
+        )
+
+    def _related(self, best: Match, other: Match) -> bool:
+        """A topic and one of its own facts are not rivals: either answer is right."""
+        kinds = {best.entry.kind, other.entry.kind}
+        if kinds != {"fact", "topic"}:
+            return False
+        fact, topic = (best, other) if best.entry.kind == "fact" else (other, best)
+        return self.knowledge.fact(fact.entry.id).topic == topic.entry.id
+
+    def _suggestions(self, matches: list[Match] | tuple[Match, ...]) -> tuple[str, ...]:
+        suggestions: list[str] = []
+        for match in matches:
+            if match.score < self.thresholds.suggest or len(suggestions) >= MAX_SUGGESTIONS:
+                continue
+            if match.entry.kind == "topic":
+                text = self.knowledge.topic(match.entry.id).questions[0]
+            else:
+                text = self.knowledge.fact(match.entry.id).questions[0]
+            if _as_question(text) not in suggestions:
+                suggestions.append(_as_question(text))
+        return tuple(suggestions)
+
+    def _reply(
+        self,
+        question: str,
+        status: AnswerStatus,
+        lead: str,
+        *,
+        facts: list[Fact] | None = None,
+        confidence: float = 0.0,
+        suggestions: tuple[str, ...] = (),
+    ) -> Answer:
+        stated = tuple(
+            FactAnswer(
+                fact_id=f.id,
+                topic=f.topic,
+                statement=f.answer,
+                as_of=f.as_of,
+                citations=f.citations,
+            )
+            for f in facts or []
+        )
+        return Answer(
+            question=question,
+            status=status,
+            lead=lead,
+            facts=stated,
+            confidence=round(min(max(confidence, 0.0), 1.0), 3),
+            suggestions=suggestions,
+            answer=reply_text(lead, stated, suggestions),
+            knowledge_version=self.knowledge.version,
+        )
+
+
+def _as_question(text: str) -> str:
+    text = text.strip()
+    text = text[0].upper() + text[1:]
+    return text if text.endswith("?") else text + "?"

@@ -1,0 +1,163 @@
+"""Turn free text into canonical terms, so a question and a fact can be compared word by word.
+
+The word lists (stopwords, synonyms, prompt-injection patterns) are data in `language.toml`;
+this module only applies them. Questions and facts go through the same pipeline, which is why
+a crude stemmer is good enough: it only has to be consistent, not linguistically right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+_MULTIPLIERS = {"k": 1_000, "grand": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
+_AMOUNT = re.compile(
+    r"\$?(?P<number>\d+(?:[.,]\d+)*)\s*(?P<unit>k|grand|thousand|m|million)?(?![a-z])"
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHE_S = re.compile(r"(?<=[a-z])['’]s\b")
+_TRANSLATE = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "—": " ", "–": " ", "%": " percent "}
+)
+
+
+def _compiles(pattern: str) -> str:
+    re.compile(pattern)
+    return pattern
+
+
+class LanguageRecord(BaseModel):
+    """The `language.toml` file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stopwords: tuple[str, ...] = Field(min_length=1)
+    synonyms: Mapping[str, tuple[str, ...]]
+    injection_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+
+    @field_validator("synonyms")
+    @classmethod
+    def _one_group_per_variant(
+        cls, value: Mapping[str, tuple[str, ...]]
+    ) -> Mapping[str, tuple[str, ...]]:
+        """A variant in two groups would make its meaning depend on file order."""
+        owner: dict[tuple[str, ...], str] = {}
+        for canonical, variants in value.items():
+            for variant in (canonical, *variants):
+                key = tuple(words_of(variant))
+                if not key:
+                    raise ValueError(f"{canonical}: variant {variant!r} has no words")
+                if owner.setdefault(key, canonical) != canonical:
+                    raise ValueError(f"{variant!r} is in both {owner[key]!r} and {canonical!r}")
+        return value
+
+
+class Language(BaseModel):
+    """Compiled word lists and the text pipeline that uses them."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    stopwords: frozenset[str]
+    single: Mapping[str, str]
+    phrases: Mapping[tuple[str, ...], str | None]
+    injection: tuple[re.Pattern[str], ...]
+    vocabulary: frozenset[str]
+    fingerprint: str
+
+    @classmethod
+    def build(cls, record: LanguageRecord) -> Language:
+        """Index the word lists; variants are normalised with the same pipeline as questions."""
+        single: dict[str, str] = {}
+        # A phrase maps to its canonical word, or to None when it is a multi-word stopword.
+        phrases: dict[tuple[str, ...], str | None] = {}
+        stopwords: set[str] = set()
+        for stopword in record.stopwords:
+            words = tuple(words_of(stopword))
+            if len(words) == 1:
+                stopwords.add(words[0])
+            elif words:
+                phrases[words] = None
+        for canonical, variants in record.synonyms.items():
+            for variant in (canonical, *variants):
+                words = tuple(words_of(variant))
+                if len(words) == 1:
+                    single[words[0]] = canonical
+                    single[stem(words[0])] = canonical
+                elif words:
+                    phrases[words] = canonical
+        return cls(
+            stopwords=frozenset(stopwords),
+            single=single,
+            phrases=phrases,
+            injection=tuple(re.compile(p, re.IGNORECASE) for p in record.injection_patterns),
+            vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
+            fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
+        )
+
+    def terms(self, words: list[str]) -> list[str]:
+        """Canonical terms of already-split words: phrases joined, stopwords dropped, stemmed."""
+        terms: list[str] = []
+        longest = max((len(p) for p in self.phrases), default=1)
+        i = 0
+        while i < len(words):
+            for size in range(min(longest, len(words) - i), 1, -1):
+                phrase = tuple(words[i : i + size])
+                if phrase in self.phrases:
+                    canonical = self.phrases[phrase]
+                    if canonical is not None:
+                        terms.append(canonical)
+                    i += size
+                    break
+            else:
+                word = words[i]
+                i += 1
+                if word in self.stopwords:
+                    continue
+                canonical = self.single.get(word) or self.single.get(stem(word))
+                terms.append(canonical or stem(word))
+        return terms
+
+    def is_injection(self, text: str) -> bool:
+        """True when the text tries to instruct the bot rather than ask about the article."""
+        return any(pattern.search(text) for pattern in self.injection)
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of plain text, with amounts written as whole numbers ($900k -> 900000)."""
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()
+    text = _APOSTROPHE_S.sub("", text)
+    text = _AMOUNT.sub(_amount, text)
+    return _WORD.findall(text)
+
+
+def _amount(match: re.Match[str]) -> str:
+    digits = match.group("number")
+    unit = match.group("unit")
+    if unit is None:
+        # "900,000" and "900.000" are thousands separators; "1960" stays a year.
+        return " " + re.sub(r"[.,](?=\d{3}\b)", "", digits) + " "
+    try:
+        value = float(digits.replace(",", ""))
+    except ValueError:
+        return match.group()
+    return f" {round(value * _MULTIPLIERS[unit])} "
+
+
+def stem(word: str) -> str:
+    """Strip common English endings; "striking", "strikes" and "strike" all become "strik"."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word

@@ -1,0 +1,180 @@
+"""Score a question against every fact and topic.
+
+Each fact (and each topic) becomes an entry with a bag of canonical terms drawn from its
+keywords, example questions, answer and evidence. A question is scored by how much of *its*
+meaning an entry explains (coverage, weighted by how rare each term is), blended with how
+closely it resembles one of the entry's example questions. Words the knowledge base has never
+seen weigh heavily against every entry: "how much does Amazon pay its ML manager" must not be
+answered with Netflix's salary just because four of its five words match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from knowledge.language import stem, words_of
+from knowledge.models import KnowledgeBase
+
+EntryKind = Literal["fact", "topic"]
+
+# How strongly a term counts for an entry, by where the entry's data mentions it.
+_STRENGTH_KEYWORD = 1.0
+_STRENGTH_ANSWER = 0.8
+_STRENGTH_EVIDENCE = 0.5
+# Blend of coverage (how much of the question the entry explains) and resemblance to the
+# entry's closest example question (how specifically it does so).
+_COVERAGE_SHARE = 0.65
+_CANDIDATES_FOR_RESEMBLANCE = 8
+# Spelling correction: only words long enough to be misspelled meaningfully, and only to a
+# word that is very close, because a wrong correction invents meaning.
+_MIN_CORRECTABLE_LENGTH = 4
+_CORRECTION_CUTOFF = 80.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A fact or topic as the matcher sees it."""
+
+    kind: EntryKind
+    id: str
+    terms: dict[str, float]
+    examples: tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One entry's score for a question."""
+
+    entry: Entry
+    score: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the matcher understood of a question."""
+
+    terms: tuple[str, ...]
+    unknown: tuple[str, ...]
+    matches: tuple[Match, ...] = field(default=())
+
+    @property
+    def best(self) -> Match | None:
+        """The highest-scoring entry, if any."""
+        return self.matches[0] if self.matches else None
+
+
+class Matcher:
+    """Index of a knowledge base, built once, queried many times."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.language = knowledge.language
+        self.entries = tuple(self._entries(knowledge))
+        frequency: dict[str, int] = {}
+        for entry in self.entries:
+            for term in entry.terms:
+                frequency[term] = frequency.get(term, 0) + 1
+        count = len(self.entries)
+        self.idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
+        self.unknown_weight = math.log(1 + count)
+        self.vocabulary = sorted(self._vocabulary(knowledge))
+        known = set(self.vocabulary)
+        self._known_words = known | {stem(w) for w in known}
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
+    def analyse(self, question: str) -> Analysis:
+        """Terms of the question and every entry ranked by score, best first."""
+        words = [self._correct(w) for w in words_of(question)]
+        terms = tuple(dict.fromkeys(self.language.terms(words)))
+        unknown = tuple(t for t in terms if t not in self.idf)
+        if not terms:
+            return Analysis(terms=terms, unknown=unknown)
+        weights = {t: self.idf.get(t, self.unknown_weight) for t in terms}
+        total = sum(weights.values())
+        coverage = sorted(
+            (
+                (sum(w * entry.terms.get(t, 0.0) for t, w in weights.items()) / total, entry)
+                for entry in self.entries
+            ),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )
+        query = frozenset(terms)
+        matches = [
+            Match(
+                entry=entry,
+                score=_COVERAGE_SHARE * cov
+                + (1 - _COVERAGE_SHARE) * self._resemblance(query, entry, weights),
+                coverage=cov,
+            )
+            for cov, entry in coverage[:_CANDIDATES_FOR_RESEMBLANCE]
+            if cov > 0
+        ]
+        matches.sort(key=lambda m: m.score, reverse=True)
+        return Analysis(terms=terms, unknown=unknown, matches=tuple(matches))
+
+    def _resemblance(self, query: frozenset[str], entry: Entry, weights: dict[str, float]) -> float:
+        """Weighted Jaccard similarity with the entry's closest example question."""
+        best = 0.0
+        for example in entry.examples:
+            union = query | example
+            shared = sum(weights.get(t, self.idf.get(t, 0.0)) for t in query & example)
+            whole = sum(weights.get(t, self.idf.get(t, 0.0)) for t in union)
+            if whole:
+                best = max(best, shared / whole)
+        return best
+
+    def _correct_uncached(self, word: str) -> str:
+        if word in self._known_words or word.isdigit() or len(word) < _MIN_CORRECTABLE_LENGTH:
+            return word
+        found = process.extractOne(
+            word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_CORRECTION_CUTOFF
+        )
+        return found[0] if found else word
+
+    def _entries(self, knowledge: KnowledgeBase) -> Iterable[Entry]:
+        for fact in knowledge.facts:
+            yield Entry(
+                kind="fact",
+                id=fact.id,
+                terms=self._weighted(
+                    (_STRENGTH_KEYWORD, [*fact.keywords, *fact.questions]),
+                    (_STRENGTH_ANSWER, [fact.answer, *fact.attribution]),
+                    (_STRENGTH_EVIDENCE, [c.quote for c in fact.citations]),
+                ),
+                examples=tuple(self._term_set(q) for q in fact.questions),
+            )
+        for topic in knowledge.topics:
+            yield Entry(
+                kind="topic",
+                id=topic.id,
+                terms=self._weighted((_STRENGTH_KEYWORD, [*topic.questions, topic.title])),
+                examples=tuple(self._term_set(q) for q in topic.questions),
+            )
+
+    def _weighted(self, *sources: tuple[float, list[str]]) -> dict[str, float]:
+        terms: dict[str, float] = {}
+        for strength, texts in sources:
+            for text in texts:
+                for term in self._term_set(text):
+                    terms[term] = max(terms.get(term, 0.0), strength)
+        return terms
+
+    def _term_set(self, text: str) -> frozenset[str]:
+        return frozenset(self.language.terms(words_of(text)))
+
+    @staticmethod
+    def _vocabulary(knowledge: KnowledgeBase) -> set[str]:
+        texts: list[str] = [knowledge.article.text]
+        for fact in knowledge.facts:
+            texts += [fact.answer, *fact.questions, *fact.keywords, *fact.attribution]
+        for topic in knowledge.topics:
+            texts += [topic.title, *topic.questions]
+        texts += knowledge.language.vocabulary
+        return {w for text in texts for w in words_of(text) if not w.isdigit()}

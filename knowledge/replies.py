@@ -1,0 +1,58 @@
+"""Plain-text wording of answers, shared by every front end.
+
+The command line prints `Answer.answer` as is; the Discord embeds reuse the small helpers here
+so a citation reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from knowledge.models import Citation, FactAnswer
+
+
+def date_text(value: date) -> str:
+    """A date the way the article writes it: July 31, 2023."""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def attribution_text(chain: Iterable[str]) -> str:
+    """Who the article credits, first-hand source first: "SAG-AFTRA, reported by The Guardian"."""
+    first, *rest = chain
+    return ", reported by ".join([first, *rest])
+
+
+def statement_text(fact: FactAnswer) -> str:
+    """The fact's sentence, prefixed with its as-of date when it was only true at the time."""
+    if fact.as_of is None:
+        return fact.statement
+    return f"As of {date_text(fact.as_of)} (the article's date): {fact.statement}"
+
+
+def source_line(citation: Citation) -> str:
+    """Where a quote comes from and who said it, on one line."""
+    return (
+        f"{citation.reference} of “{citation.source_title}” ({date_text(citation.source_date)})"
+        f" · attributed to {attribution_text(citation.attribution)}"
+    )
+
+
+def fact_text(fact: FactAnswer) -> str:
+    """A fact with each of its quotes and their sources."""
+    lines = [statement_text(fact)]
+    for citation in fact.citations:
+        lines += [f"  > {citation.quote}", f"  — {source_line(citation)}"]
+    return "\n".join(lines)
+
+
+def reply_text(lead: str, facts: Iterable[FactAnswer], suggestions: Iterable[str]) -> str:
+    """The complete reply: lead sentence, facts with citations, then any suggestions."""
+    parts = [lead] if lead else []
+    facts = list(facts)
+    bullet = "- " if len(facts) > 1 else ""
+    parts += [bullet + fact_text(fact) for fact in facts]
+    suggestions = list(suggestions)
+    if suggestions:
+        parts.append("Did you mean:\n" + "\n".join(f"- {s}" for s in suggestions))
+    return "\n\n".join(parts)
