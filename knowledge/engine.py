@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.matching import Analysis, Match, Matcher
 from knowledge.models import Answer, AnswerStatus, Fact, FactAnswer, KnowledgeBase
@@ -34,6 +36,12 @@ class AnswerEngine:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         self.matcher = Matcher(knowledge)
+        self._catalogue = tuple(
+            dict.fromkeys(
+                [_as_question(t.questions[0]) for t in knowledge.topics]
+                + [_as_question(q) for f in knowledge.facts for q in f.questions]
+            )
+        )
 
     def ask(self, question: str) -> Answer:
         """Answer one raw question, as typed by a person; never raises for bad input."""
@@ -51,6 +59,19 @@ class AnswerEngine:
             )
         analysis = self.matcher.analyse(cleaned)
         return self._decide(cleaned, analysis)
+
+    def complete(self, partial: str, limit: int = 25) -> list[str]:
+        """Example questions that best fit what a user has typed so far, for autocomplete.
+
+        Ranked by rapidfuzz's WRatio, which copes with prefixes and typos; with nothing typed
+        yet, the topics' questions come first so a user sees what the bot covers.
+        """
+        if not partial.strip():
+            return list(self._catalogue[:limit])
+        ranked = process.extract(
+            partial, self._catalogue, scorer=fuzz.WRatio, processor=str.lower, limit=limit
+        )
+        return [text for text, _score, _index in ranked]
 
     def default_suggestions(self) -> tuple[str, ...]:
         """Questions that always work, for when nothing in the question matched."""
