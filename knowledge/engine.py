@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from knowledge.cleaning import QuestionRejected, clean_question
-from knowledge.matching import Analysis, Match, Matcher
+from knowledge.matching import Analysis, Match, Matcher, Weights
 from knowledge.models import Answer, AnswerStatus, Fact, FactAnswer, KnowledgeBase
 from knowledge.replies import reply_text
 
@@ -23,19 +23,24 @@ MAX_SUGGESTIONS = 3
 class Thresholds:
     """Where the engine draws its lines; all scores are in 0..1."""
 
-    answer: float = 0.55  # below this, decline
+    answer: float = 0.75  # below this, decline
     coverage: float = 0.6  # the best entry must explain this much of the question
-    margin: float = 0.08  # a runner-up closer than this makes the question ambiguous
+    margin: float = 0.1  # a runner-up closer than this makes the question ambiguous
     suggest: float = 0.2  # entries at least this good are offered as "did you mean"
 
 
 class AnswerEngine:
     """Answers questions from one knowledge base. Cheap to call; build it once."""
 
-    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+    ) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.matcher = Matcher(knowledge)
+        self.matcher = Matcher(knowledge, weights)
         self._catalogue = tuple(
             dict.fromkeys(
                 [_as_question(t.questions[0]) for t in knowledge.topics]
@@ -97,8 +102,13 @@ class AnswerEngine:
                 confidence=best.score,
                 suggestions=suggestions or self.default_suggestions(),
             )
+        best = self._prefer_topic(best, analysis.matches)
         rival = next(
-            (m for m in analysis.matches[1:] if not self._related(best, m)),
+            (
+                m
+                for m in analysis.matches
+                if m.entry is not best.entry and not self._related(best, m)
+            ),
             None,
         )
         if rival is not None and best.score - rival.score < limits.margin:
@@ -127,6 +137,26 @@ class AnswerEngine:
             facts=[self.knowledge.fact(best.entry.id)],
             confidence=best.score,
         )
+
+    def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
+        """A question a topic explains as fully as its best fact asks about the whole topic.
+
+        "any quotes?" matches every quote equally well; listing them beats picking one.
+        """
+        if best.entry.kind == "topic":
+            return best
+        topic = next(
+            (
+                m
+                for m in matches
+                if m.entry.kind == "topic"
+                and self._related(best, m)
+                and m.coverage >= best.coverage
+                and m.score >= self.thresholds.answer
+            ),
+            None,
+        )
+        return topic or best
 
     def _related(self, best: Match, other: Match) -> bool:
         """A topic and one of its own facts are not rivals: either answer is right."""

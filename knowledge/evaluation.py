@@ -1,9 +1,10 @@
 """Measure answer quality on a labelled question set, against a plain fuzzy-match baseline.
 
 Run it with `python -m knowledge.evaluation` from a checkout. A case is *correct* when the
-engine states one of the expected facts (or the expected topic), *wrong* when it states
-anything else (including answering a question that should be declined), and *declined*
-otherwise. Wrong answers are what the engine is designed against, so they are reported on
+engine states one of the expected facts (or the expected topic), or declines a question
+labelled "decline"; *wrong* when it states anything else (including answering a question
+that should be declined); and *declined* when it declines a question it should have
+answered. Wrong answers are what the engine is designed against, so they are reported on
 their own rather than folded into accuracy.
 """
 
@@ -123,10 +124,10 @@ def baseline_labels(knowledge: KnowledgeBase) -> Callable[[str], frozenset[str]]
 
 
 def outcome(claimed: frozenset[str], expected: Iterable[str]) -> Outcome:
-    """Judge one case."""
+    """Judge one case: for a question that should be declined, declining is correct."""
     expected = set(expected)
     if not claimed:
-        return "declined"
+        return "correct" if DECLINE in expected else "declined"
     if DECLINE in expected:
         return "wrong"
     return "correct" if claimed & expected else "wrong"
@@ -173,7 +174,7 @@ def format_report(report: Report) -> str:
             f"{tally.rate('wrong'):>8.1%}{tally.rate('declined'):>10.1%}"
         )
     lines.append(
-        f"out-of-scope declined: {report.out_of_scope.rate('declined'):.1%} "
+        f"out-of-scope declined: {report.out_of_scope.rate('correct'):.1%} "
         f"of {report.out_of_scope.total}"
     )
     return "\n".join(lines)

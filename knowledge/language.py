@@ -81,7 +81,7 @@ class Language(BaseModel):
             if len(words) == 1:
                 stopwords.add(words[0])
             elif words:
-                phrases[words] = None
+                phrases[tuple(stem(w) for w in words)] = None
         for canonical, variants in record.synonyms.items():
             for variant in (canonical, *variants):
                 words = tuple(words_of(variant))
@@ -89,7 +89,7 @@ class Language(BaseModel):
                     single[words[0]] = canonical
                     single[stem(words[0])] = canonical
                 elif words:
-                    phrases[words] = canonical
+                    phrases[tuple(stem(w) for w in words)] = canonical
         return cls(
             stopwords=frozenset(stopwords),
             single=single,
@@ -101,12 +101,13 @@ class Language(BaseModel):
 
     def terms(self, words: list[str]) -> list[str]:
         """Canonical terms of already-split words: phrases joined, stopwords dropped, stemmed."""
+        stems = [stem(w) for w in words]
         terms: list[str] = []
         longest = max((len(p) for p in self.phrases), default=1)
         i = 0
         while i < len(words):
             for size in range(min(longest, len(words) - i), 1, -1):
-                phrase = tuple(words[i : i + size])
+                phrase = tuple(stems[i : i + size])
                 if phrase in self.phrases:
                     canonical = self.phrases[phrase]
                     if canonical is not None:
@@ -118,8 +119,8 @@ class Language(BaseModel):
                 i += 1
                 if word in self.stopwords:
                     continue
-                canonical = self.single.get(word) or self.single.get(stem(word))
-                terms.append(canonical or stem(word))
+                canonical = self.single.get(word) or self.single.get(stems[i - 1])
+                terms.append(canonical or stems[i - 1])
         return terms
 
     def is_injection(self, text: str) -> bool:
@@ -155,7 +156,7 @@ def stem(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
             word = word[: -len(suffix)]
             break
     if word.endswith("e") and len(word) > 4:

@@ -16,25 +16,37 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from knowledge.language import stem, words_of
 from knowledge.models import KnowledgeBase
 
 EntryKind = Literal["fact", "topic"]
 
-# How strongly a term counts for an entry, by where the entry's data mentions it.
-_STRENGTH_KEYWORD = 1.0
-_STRENGTH_ANSWER = 0.8
-_STRENGTH_EVIDENCE = 0.5
-# Blend of coverage (how much of the question the entry explains) and resemblance to the
-# entry's closest example question (how specifically it does so).
-_COVERAGE_SHARE = 0.65
 _CANDIDATES_FOR_RESEMBLANCE = 8
 # Spelling correction: only words long enough to be misspelled meaningfully, and only to a
-# word that is very close, because a wrong correction invents meaning.
+# word one edit away (two for long words; a swap of two letters is one edit), because a wrong
+# correction invents meaning.
 _MIN_CORRECTABLE_LENGTH = 4
-_CORRECTION_CUTOFF = 80.0
+_LONG_WORD = 7
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the matcher weighs evidence; tuned on the evaluation set's tune split."""
+
+    # How strongly a term counts for an entry, by where the entry's data mentions it.
+    keyword: float = 1.0
+    answer: float = 0.8
+    evidence: float = 0.5
+    # Weight of a word the knowledge base has never seen, as a share of the rarest known
+    # term's weight: high, because an unknown word usually means the question is about
+    # something the article does not cover.
+    unknown: float = 1.3
+    # Blend of coverage (how much of the question the entry explains) and resemblance to
+    # the entry's closest example question (how specifically it does so).
+    coverage_share: float = 0.65
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,8 @@ class Analysis:
 class Matcher:
     """Index of a knowledge base, built once, queried many times."""
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, weights: Weights | None = None) -> None:
+        self.weights = weights or Weights()
         self.language = knowledge.language
         self.entries = tuple(self._entries(knowledge))
         frequency: dict[str, int] = {}
@@ -82,10 +95,11 @@ class Matcher:
                 frequency[term] = frequency.get(term, 0) + 1
         count = len(self.entries)
         self.idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
-        self.unknown_weight = math.log(1 + count)
-        self.vocabulary = sorted(self._vocabulary(knowledge))
-        known = set(self.vocabulary)
+        self.unknown_weight = self.weights.unknown * math.log(1 + count)
+        known = self._vocabulary(knowledge)
         self._known_words = known | {stem(w) for w in known}
+        # Never "correct" a word into a stopword: that would silently delete an unknown word.
+        self.vocabulary = sorted(known - self.language.stopwords)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     def analyse(self, question: str) -> Analysis:
@@ -106,14 +120,19 @@ class Matcher:
             reverse=True,
         )
         query = frozenset(terms)
+        # Resemblance is costlier, so only the best few entries get it; topics always do,
+        # because a topic and its facts often tie on coverage alone.
+        shortlist = coverage[:_CANDIDATES_FOR_RESEMBLANCE] + [
+            pair for pair in coverage[_CANDIDATES_FOR_RESEMBLANCE:] if pair[1].kind == "topic"
+        ]
         matches = [
             Match(
                 entry=entry,
-                score=_COVERAGE_SHARE * cov
-                + (1 - _COVERAGE_SHARE) * self._resemblance(query, entry, weights),
+                score=self.weights.coverage_share * cov
+                + (1 - self.weights.coverage_share) * self._resemblance(query, entry, weights),
                 coverage=cov,
             )
-            for cov, entry in coverage[:_CANDIDATES_FOR_RESEMBLANCE]
+            for cov, entry in shortlist
             if cov > 0
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
@@ -134,7 +153,10 @@ class Matcher:
         if word in self._known_words or word.isdigit() or len(word) < _MIN_CORRECTABLE_LENGTH:
             return word
         found = process.extractOne(
-            word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_CORRECTION_CUTOFF
+            word,
+            self.vocabulary,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=2 if len(word) >= _LONG_WORD else 1,
         )
         return found[0] if found else word
 
@@ -144,9 +166,9 @@ class Matcher:
                 kind="fact",
                 id=fact.id,
                 terms=self._weighted(
-                    (_STRENGTH_KEYWORD, [*fact.keywords, *fact.questions]),
-                    (_STRENGTH_ANSWER, [fact.answer, *fact.attribution]),
-                    (_STRENGTH_EVIDENCE, [c.quote for c in fact.citations]),
+                    (self.weights.keyword, [*fact.keywords, *fact.questions]),
+                    (self.weights.answer, [fact.answer, *fact.attribution]),
+                    (self.weights.evidence, [c.quote for c in fact.citations]),
                 ),
                 examples=tuple(self._term_set(q) for q in fact.questions),
             )
@@ -154,7 +176,7 @@ class Matcher:
             yield Entry(
                 kind="topic",
                 id=topic.id,
-                terms=self._weighted((_STRENGTH_KEYWORD, [*topic.questions, topic.title])),
+                terms=self._weighted((self.weights.keyword, [*topic.questions, topic.title])),
                 examples=tuple(self._term_set(q) for q in topic.questions),
             )
 

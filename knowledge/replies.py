@@ -34,7 +34,7 @@ def source_line(citation: Citation) -> str:
     """Where a quote comes from and who said it, on one line."""
     return (
         f"{citation.reference} of “{citation.source_title}” ({date_text(citation.source_date)})"
-        f" · attributed to {attribution_text(citation.attribution)}"
+        f" · source: {attribution_text(citation.attribution)}"
     )
 
 
@@ -46,7 +46,12 @@ def fact_text(fact: FactAnswer) -> str:
     return "\n".join(lines)
 
 
-def reply_text(lead: str, facts: Iterable[FactAnswer], suggestions: Iterable[str]) -> str:
+def reply_text(
+    lead: str,
+    facts: Iterable[FactAnswer],
+    suggestions: Iterable[str],
+    suggestions_header: str = "Did you mean:",
+) -> str:
     """The complete reply: lead sentence, facts with citations, then any suggestions."""
     parts = [lead] if lead else []
     facts = list(facts)
@@ -54,5 +59,5 @@ def reply_text(lead: str, facts: Iterable[FactAnswer], suggestions: Iterable[str
     parts += [bullet + fact_text(fact) for fact in facts]
     suggestions = list(suggestions)
     if suggestions:
-        parts.append("Did you mean:\n" + "\n".join(f"- {s}" for s in suggestions))
+        parts.append(suggestions_header + "\n" + "\n".join(f"- {s}" for s in suggestions))
     return "\n\n".join(parts)

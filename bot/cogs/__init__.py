@@ -1,0 +1,1 @@
+"""The bot's extensions, one capability each; `bot.client.EXTENSIONS` lists them."""
