@@ -115,7 +115,7 @@ def _problems_from(error: ValidationError, raw: dict[str, Any], path: Path) -> l
     return [
         _problem_from(e, raw, path)
         for e in errors
-        if not (e["type"] == "too_short" and tuple(e["loc"][:-1]) in failed_items)
+        if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_items)
     ]
 
 

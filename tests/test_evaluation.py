@@ -1,0 +1,70 @@
+"""Quality floors on the held-out split, and the harness's own bookkeeping.
+
+The floors sit a little under the measured figures (see README "Quality"), so a change that
+makes answers worse fails here instead of shipping. They were set from the held-out run
+after tuning, never tuned against.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.evaluation import (
+    DECLINE,
+    Case,
+    baseline_labels,
+    engine_labels,
+    evaluate,
+    load_cases,
+    outcome,
+)
+
+CASES = Path(__file__).parent / "eval" / "questions.toml"
+HOLDOUT_CORRECT_FLOOR = 0.55
+HOLDOUT_WRONG_CEILING = 0.02
+HOLDOUT_DECLINE_FLOOR = 0.95
+
+
+@pytest.fixture(scope="module")
+def cases() -> tuple[Case, ...]:
+    return load_cases(CASES)
+
+
+def test_evaluation_set_is_big_enough_and_split(cases, knowledge):
+    assert len(cases) >= 250
+    assert sum(DECLINE in c.expect for c in cases) >= 60
+    assert {c.split for c in cases} == {"tune", "holdout"}
+    known = {f.id for f in knowledge.facts} | {f"topic:{t.id}" for t in knowledge.topics}
+    for case in cases:
+        assert set(case.expect) <= known | {DECLINE}, case.question
+
+
+def test_holdout_quality_floor(cases, engine):
+    report = evaluate("engine", engine_labels(engine), cases, "holdout")
+    assert report.overall.rate("wrong") <= HOLDOUT_WRONG_CEILING, report.misses
+    assert report.out_of_scope.rate("correct") >= HOLDOUT_DECLINE_FLOOR
+    assert report.overall.rate("correct") >= HOLDOUT_CORRECT_FLOOR
+
+
+def test_engine_beats_the_plain_baseline(cases, engine, knowledge):
+    ours = evaluate("engine", engine_labels(engine), cases, "holdout").overall
+    baseline = evaluate("baseline", baseline_labels(knowledge), cases, "holdout").overall
+    assert ours.rate("correct") > baseline.rate("correct")
+    assert ours.rate("wrong") < baseline.rate("wrong")
+
+
+@pytest.mark.parametrize(
+    ("claimed", "expected", "result"),
+    [
+        (frozenset(), ("decline",), "correct"),
+        (frozenset({"a"}), ("decline",), "wrong"),
+        (frozenset(), ("a",), "declined"),
+        (frozenset({"a"}), ("a", "b"), "correct"),
+        (frozenset({"c"}), ("a", "b"), "wrong"),
+        (frozenset({"topic:x"}), ("topic:x",), "correct"),
+    ],
+)
+def test_outcome_rules(claimed, expected, result):
+    assert outcome(claimed, expected) == result

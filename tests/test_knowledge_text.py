@@ -1,0 +1,102 @@
+"""Cleaning Discord noise, splitting the article, and normalising words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge.article import ArticleFormatError, parse_article
+from knowledge.cleaning import QuestionRejected, clean_question
+from knowledge.language import stem, words_of
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<@123> yo bot, which union??", "yo bot, which union??"),
+        ("<@!42> <@&7> <#99> hi", "hi"),
+        ("**bold** __under__ ~~strike~~ ||spoiler|| `code`", "bold under strike spoiler code"),
+        ("deepfake show? <:pepe:1234567890> 🤔🔥", "deepfake show?"),
+        ("see https://example.com/a?b=c and www.x.org now", "see and now"),
+        ("@everyone @here who is iger", "who is iger"),
+        ("> quoted line\nreply :thinking:", "quoted line reply"),
+    ],
+)
+def test_discord_noise_is_stripped(raw, clean):
+    assert clean_question(raw) == clean
+
+
+def test_only_noise_leaves_nothing_to_match():
+    assert clean_question("<@123> 🤔") == ""
+
+
+def test_rejections_explain_themselves():
+    with pytest.raises(QuestionRejected, match="empty"):
+        clean_question(" ")
+    with pytest.raises(QuestionRejected, match="too long"):
+        clean_question("a" * 2001)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("$900K job", ["900000", "job"]),
+        ("$300,000 to $900,000", ["300000", "to", "900000"]),
+        ("26 grand a year", ["26000", "a", "year"]),
+        ("87% of actors", ["87", "percent", "of", "actors"]),
+        ("Netflix’s “AI” job—worth it", ["netflix", "ai", "job", "worth", "it"]),
+        ("since 1960", ["since", "1960"]),
+    ],
+)
+def test_words_normalise_amounts_quotes_and_possessives(text, words):
+    assert words_of(text) == words
+
+
+def test_stemming_is_consistent_across_forms():
+    assert stem("striking") == stem("strikes") == stem("strike")
+    assert stem("salaries") == "salary"
+    assert stem("news") == "news"  # too short to strip: "new" is another word
+
+
+def test_article_is_split_into_addressable_passages(knowledge):
+    article = knowledge.article
+    assert article.paragraph_count == 11
+    assert article.container("headline").text == knowledge.source.headline
+    paragraph_8 = article.sentences_of(8)
+    assert len(paragraph_8) == 3
+    # "“unrealistic.” hinted at" is one sentence: the next word is lower case.
+    assert "“unrealistic.” hinted" in paragraph_8[1].text
+    for passage in article.passages:
+        assert article.text[passage.start : passage.end] == passage.text
+
+
+def test_article_without_a_dateline_is_rejected():
+    with pytest.raises(ArticleFormatError, match="date"):
+        parse_article("Headline\n\nNot a date\n\nBody.")
+    with pytest.raises(ArticleFormatError, match="block"):
+        parse_article("Only a headline")
+
+
+def test_every_sentence_with_a_number_date_or_quote_is_covered_by_a_fact(knowledge):
+    """The facts must cover everything checkable the article states."""
+    months = "January|February|March|April|May|June|July|August|September|October|November|December"
+    checkable = re.compile(rf"\d|%|“|\b({months})\b|this month")
+    spans = [(c.start, c.end) for f in knowledge.facts for c in f.citations]
+    uncovered = [
+        p.ref
+        for p in knowledge.article.passages
+        if (p.sentence is not None or p.paragraph is None)
+        and checkable.search(p.text)
+        and not any(start < p.end and p.start < end for start, end in spans)
+    ]
+    assert uncovered == []
+
+
+def test_every_quotation_in_the_article_is_quoted_whole_by_some_fact(knowledge):
+    text = knowledge.article.text
+    spans = [(c.start, c.end) for f in knowledge.facts for c in f.citations]
+    for quotation in re.finditer(r"“[^”]+”", text):
+        assert any(start <= quotation.start() and quotation.end() <= end for start, end in spans), (
+            quotation.group()
+        )
