@@ -65,6 +65,7 @@ class Language(BaseModel):
     stopwords: frozenset[str]
     single: Mapping[str, str]
     phrases: Mapping[tuple[str, ...], str | None]
+    longest_phrase: int
     injection: tuple[re.Pattern[str], ...]
     vocabulary: frozenset[str]
     fingerprint: str
@@ -94,6 +95,7 @@ class Language(BaseModel):
             stopwords=frozenset(stopwords),
             single=single,
             phrases=phrases,
+            longest_phrase=max(map(len, phrases), default=1),
             injection=tuple(re.compile(p, re.IGNORECASE) for p in record.injection_patterns),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
             fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
@@ -103,7 +105,7 @@ class Language(BaseModel):
         """Canonical terms of already-split words: phrases joined, stopwords dropped, stemmed."""
         stems = [stem(w) for w in words]
         terms: list[str] = []
-        longest = max((len(p) for p in self.phrases), default=1)
+        longest = self.longest_phrase
         i = 0
         while i < len(words):
             for size in range(min(longest, len(words) - i), 1, -1):

@@ -50,13 +50,21 @@ class Weights:
 
 
 @dataclass(frozen=True)
+class Example:
+    """An example question's terms and their summed weight, precomputed for speed."""
+
+    terms: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
 class Entry:
     """A fact or topic as the matcher sees it."""
 
     kind: EntryKind
     id: str
     terms: dict[str, float]
-    examples: tuple[frozenset[str], ...]
+    examples: tuple[Example, ...]
 
 
 @dataclass(frozen=True)
@@ -88,14 +96,28 @@ class Matcher:
     def __init__(self, knowledge: KnowledgeBase, weights: Weights | None = None) -> None:
         self.weights = weights or Weights()
         self.language = knowledge.language
-        self.entries = tuple(self._entries(knowledge))
+        drafts = list(self._drafts(knowledge))
         frequency: dict[str, int] = {}
-        for entry in self.entries:
-            for term in entry.terms:
+        for _kind, _id, terms, _examples in drafts:
+            for term in terms:
                 frequency[term] = frequency.get(term, 0) + 1
-        count = len(self.entries)
+        count = len(drafts)
         self.idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
         self.unknown_weight = self.weights.unknown * math.log(1 + count)
+        self.entries = tuple(
+            Entry(
+                kind=kind,
+                id=entry_id,
+                terms=terms,
+                examples=tuple(Example(e, sum(self.idf.get(t, 0.0) for t in e)) for e in examples),
+            )
+            for kind, entry_id, terms, examples in drafts
+        )
+        # Inverted index: which entries mention a term, and how strongly.
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for index, entry in enumerate(self.entries):
+            for term, strength in entry.terms.items():
+                self._postings.setdefault(term, []).append((index, strength))
         known = self._vocabulary(knowledge)
         self._known_words = known | {stem(w) for w in known}
         # Never "correct" a word into a stopword: that would silently delete an unknown word.
@@ -111,43 +133,31 @@ class Matcher:
             return Analysis(terms=terms, unknown=unknown)
         weights = {t: self.idf.get(t, self.unknown_weight) for t in terms}
         total = sum(weights.values())
+        explained = dict.fromkeys(range(len(self.entries)), 0.0)
+        for term, weight in weights.items():
+            for index, strength in self._postings.get(term, ()):
+                explained[index] += weight * strength
         coverage = sorted(
-            (
-                (sum(w * entry.terms.get(t, 0.0) for t, w in weights.items()) / total, entry)
-                for entry in self.entries
-            ),
+            ((value / total, self.entries[i]) for i, value in explained.items() if value > 0),
             key=lambda pair: pair[0],
             reverse=True,
         )
-        query = frozenset(terms)
         # Resemblance is costlier, so only the best few entries get it; topics always do,
         # because a topic and its facts often tie on coverage alone.
         shortlist = coverage[:_CANDIDATES_FOR_RESEMBLANCE] + [
             pair for pair in coverage[_CANDIDATES_FOR_RESEMBLANCE:] if pair[1].kind == "topic"
         ]
+        share = self.weights.coverage_share
         matches = [
             Match(
                 entry=entry,
-                score=self.weights.coverage_share * cov
-                + (1 - self.weights.coverage_share) * self._resemblance(query, entry, weights),
+                score=share * cov + (1 - share) * _resemblance(weights, total, entry),
                 coverage=cov,
             )
             for cov, entry in shortlist
-            if cov > 0
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
         return Analysis(terms=terms, unknown=unknown, matches=tuple(matches))
-
-    def _resemblance(self, query: frozenset[str], entry: Entry, weights: dict[str, float]) -> float:
-        """Weighted Jaccard similarity with the entry's closest example question."""
-        best = 0.0
-        for example in entry.examples:
-            union = query | example
-            shared = sum(weights.get(t, self.idf.get(t, 0.0)) for t in query & example)
-            whole = sum(weights.get(t, self.idf.get(t, 0.0)) for t in union)
-            if whole:
-                best = max(best, shared / whole)
-        return best
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known_words or word.isdigit() or len(word) < _MIN_CORRECTABLE_LENGTH:
@@ -160,24 +170,27 @@ class Matcher:
         )
         return found[0] if found else word
 
-    def _entries(self, knowledge: KnowledgeBase) -> Iterable[Entry]:
+    def _drafts(
+        self, knowledge: KnowledgeBase
+    ) -> Iterable[tuple[EntryKind, str, dict[str, float], list[frozenset[str]]]]:
+        """Each entry's kind, id, weighted terms and example term sets, before idf is known."""
         for fact in knowledge.facts:
-            yield Entry(
-                kind="fact",
-                id=fact.id,
-                terms=self._weighted(
+            yield (
+                "fact",
+                fact.id,
+                self._weighted(
                     (self.weights.keyword, [*fact.keywords, *fact.questions]),
                     (self.weights.answer, [fact.answer, *fact.attribution]),
                     (self.weights.evidence, [c.quote for c in fact.citations]),
                 ),
-                examples=tuple(self._term_set(q) for q in fact.questions),
+                [self._term_set(q) for q in fact.questions],
             )
         for topic in knowledge.topics:
-            yield Entry(
-                kind="topic",
-                id=topic.id,
-                terms=self._weighted((self.weights.keyword, [*topic.questions, topic.title])),
-                examples=tuple(self._term_set(q) for q in topic.questions),
+            yield (
+                "topic",
+                topic.id,
+                self._weighted((self.weights.keyword, [*topic.questions, topic.title])),
+                [self._term_set(q) for q in topic.questions],
             )
 
     def _weighted(self, *sources: tuple[float, list[str]]) -> dict[str, float]:
@@ -200,3 +213,13 @@ class Matcher:
             texts += [topic.title, *topic.questions]
         texts += knowledge.language.vocabulary
         return {w for text in texts for w in words_of(text) if not w.isdigit()}
+
+
+def _resemblance(weights: dict[str, float], total: float, entry: Entry) -> float:
+    """Weighted Jaccard similarity of the question with the entry's closest example."""
+    best = 0.0
+    for example in entry.examples:
+        shared = sum(w for t, w in weights.items() if t in example.terms)
+        if shared:
+            best = max(best, shared / (total + example.weight - shared))
+    return best

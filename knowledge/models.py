@@ -74,6 +74,9 @@ class Article(_Frozen):
         container = self.container(where)
         if container is None:
             return None
+        exact = container.text.find(quote)
+        if exact >= 0:
+            return container.start + exact, container.start + exact + len(quote)
         pattern = r"\s+".join(re.escape(part) for part in quote.split())
         found = re.search(pattern, container.text)
         if found is None:
