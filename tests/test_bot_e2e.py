@@ -5,8 +5,10 @@ receives injected events and answers through the REST routes, where the fake ref
 anything Discord would. Every wait has a timeout.
 """
 
+import gc
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,20 @@ AUTOCOMPLETE_RESULT = 8
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     clear_settings_environment(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail the test if anything logged an error, such as a crashed background task.
+
+    Set up before the bot and torn down after it, so the bot's shutdown is covered too. A test
+    that provokes an error asserts on it and then calls `caplog.clear()`.
+    """
+    yield
+    gc.collect()  # asyncio logs "Task exception was never retrieved" when the task is freed
+    records = caplog.get_records("setup") + caplog.get_records("call") + caplog.records
+    errors = [record for record in records if record.levelno >= logging.ERROR]
+    assert errors == [], "\n".join(record.getMessage() for record in errors)
 
 
 @pytest.fixture(scope="module")
@@ -395,6 +411,7 @@ async def test_a_failing_handler_is_logged_answered_politely_and_the_bot_goes_on
     assert "RuntimeError: the engine broke" in caplog.text
     assert embed_of(after)
     assert_no_one_was_pinged(fake)
+    caplog.clear()
 
 
 async def test_after_a_dropped_websocket_the_bot_resumes_and_answers_again(
@@ -489,7 +506,7 @@ async def test_a_development_guild_gets_the_commands_at_once(
 
 
 async def test_a_reload_keeps_the_last_good_knowledge_and_resyncs_changed_topics(
-    fake: FakeDiscord, tmp_path: Path
+    fake: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     data_dir = copy_knowledge(tmp_path / "data")
     facts_file = data_dir / "facts.toml"
@@ -504,6 +521,8 @@ async def test_a_reload_keeps_the_last_good_knowledge_and_resyncs_changed_topics
         response = await slash(fake, "facts", {"topic": "quotes"})
 
     assert failed is not None
+    assert "Knowledge base reload failed; keeping version" in caplog.text
+    caplog.clear()
     assert succeeded is None
     assert len(command_puts(fake)) == 2, "the new topic title changed /facts"
     assert embed_of(response)["title"] == "Quotations"

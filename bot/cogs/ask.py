@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Self
 
 import discord
@@ -135,16 +135,22 @@ class AskCog(GatedCog):
             log.debug("Ignoring a mention in channel %s, not allowed", message.channel.id)
             return
         except app_commands.CommandOnCooldown as cooldown:
-            await self._reply(
-                message,
-                content=cooldown_notice(cooldown.retry_after),
+            notice = message.reply(
+                cooldown_notice(cooldown.retry_after),
                 delete_after=min(_NOTICE_SECONDS, cooldown.retry_after),
+                mention_author=False,
+                allowed_mentions=discord.AllowedMentions.none(),
             )
+            await self._deliver(message, notice)
             return
         answer = self.bot.knowledge.engine.ask(message.content)
-        await self._reply(
-            message, embed=answer_embed(answer), view=suggestion_view(answer.suggestions)
+        reply = message.reply(
+            embed=answer_embed(answer),
+            view=suggestion_view(answer.suggestions),
+            mention_author=False,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
+        await self._deliver(message, reply)
 
     def _mentions_me(self, message: discord.Message) -> bool:
         """Mentioned in the text itself, as in `@Bot who is Bob Iger?`.
@@ -154,25 +160,11 @@ class AskCog(GatedCog):
         """
         return self.bot.user is not None and self.bot.user.id in message.raw_mentions
 
-    async def _reply(
-        self,
-        message: discord.Message,
-        *,
-        content: str | None = None,
-        embed: discord.Embed = discord.utils.MISSING,
-        view: discord.ui.View = discord.utils.MISSING,
-        delete_after: float = discord.utils.MISSING,
-    ) -> None:
-        """Reply without pinging anyone; log (with where) when Discord refuses, e.g. permissions."""
+    @staticmethod
+    async def _deliver(message: discord.Message, reply: Awaitable[discord.Message]) -> None:
+        """Send a reply to `message`; if Discord refuses (e.g. permissions), log where."""
         try:
-            await message.reply(
-                content=content,
-                embed=embed,
-                view=view,
-                delete_after=delete_after,
-                mention_author=False,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+            await reply
         except discord.HTTPException:
             log.exception(
                 "Could not reply to message %s in channel %s", message.id, message.channel.id
