@@ -16,7 +16,9 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+# NoDecode: pydantic-settings would otherwise parse list values as JSON before validation.
 IdList = Annotated[tuple[int, ...], NoDecode]
+OptionalIdList = Annotated[tuple[int, ...] | None, NoDecode]
 PositiveId = Annotated[int, Field(gt=0)]
 
 # Values people leave in a copied .env; compared with case and punctuation ignored.
@@ -62,7 +64,7 @@ class Settings(BaseSettings):
     cooldown_seconds: float = Field(default=30.0, ge=0)
     log_level: LogLevel = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
-    shard_ids: IdList | None = None
+    shard_ids: OptionalIdList = None
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     message_content_intent: bool = False

@@ -103,6 +103,19 @@ def test_id_lists_accept_commas_spaces_and_json() -> None:
     assert example_settings(allowed_channel_ids="[4,5]").allowed_channel_ids == (4, 5)
 
 
+@pytest.mark.parametrize(("raw", "ids"), [("7", (7,)), ("7,8", (7, 8)), ("[7, 8]", (7, 8))])
+def test_id_lists_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, raw: str, ids: tuple[int, ...]
+) -> None:
+    monkeypatch.setenv("ALLOWED_CHANNEL_IDS", raw)
+    monkeypatch.setenv("SHARD_IDS", raw)
+    monkeypatch.setenv("SHARD_COUNT", "9")
+
+    settings = example_settings()
+
+    assert (settings.allowed_channel_ids, settings.shard_ids) == (ids, ids)
+
+
 def test_shards_are_checked_against_the_count() -> None:
     settings = example_settings(shard_count=4, shard_ids="2,3")
     assert (settings.sharded, settings.shard_ids) == (True, (2, 3))
