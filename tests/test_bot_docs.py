@@ -1,0 +1,29 @@
+"""The Discord setup guide matches the code: invite permissions and the list of settings."""
+
+import re
+
+import discord
+from bot_support import REPO
+
+from bot.settings import Settings
+
+GUIDE = REPO / "docs" / "discord.md"
+
+
+def test_the_invite_link_asks_for_exactly_the_four_permissions() -> None:
+    needed = discord.Permissions(
+        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+    )
+    guide = GUIDE.read_text()
+
+    [link] = re.findall(r"https://discord\.com/oauth2/authorize\?\S+", guide)
+
+    assert link.endswith(f"scope=bot+applications.commands&permissions={needed.value}")
+    with_threads = needed.value | discord.Permissions(send_messages_in_threads=True).value
+    assert f"`{with_threads}`" in guide
+
+
+def test_every_setting_is_in_the_guides_table() -> None:
+    rows = set(re.findall(r"^\| `([A-Z_]+)` \|", GUIDE.read_text(), flags=re.MULTILINE))
+
+    assert rows == {name.upper() for name in Settings.model_fields}
