@@ -363,7 +363,8 @@ async def test_help_is_private_and_names_the_article(
 async def test_the_cooldown_answers_with_a_friendly_private_notice(
     fake: FakeDiscord, store: KnowledgeStore
 ) -> None:
-    settings = fake_settings(fake, cooldown_rate=1, cooldown_seconds=1.5)
+    # Short enough to see the mention's notice delete itself (after the cooldown is over).
+    settings = fake_settings(fake, cooldown_rate=1, cooldown_seconds=2)
     async with started(fake, store, settings):
         first = await slash(fake, "ask", {"question": "salaries"})
         second = await slash(fake, "ask", {"question": "quotes"})
@@ -377,6 +378,7 @@ async def test_the_cooldown_answers_with_a_friendly_private_notice(
     assert "embeds" not in second.json["data"] or not second.json["data"]["embeds"]
     assert notice.json["content"].startswith("You're asking faster than I can keep up.")
     assert deleted.path.endswith(f"/messages/{notice.response['id']}"), "the notice removes itself"
+    assert "Try again in 2 seconds." in second.json["data"]["content"]
 
 
 async def test_only_allowed_channels_are_answered(fake: FakeDiscord, store: KnowledgeStore) -> None:
