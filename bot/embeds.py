@@ -138,8 +138,12 @@ def source_embed(knowledge: KnowledgeBase, paragraph: int | None = None) -> disc
     return embed
 
 
-def help_embed(knowledge: KnowledgeBase, examples: Iterable[str]) -> discord.Embed:
-    """What the bot knows and the ways to ask it; `examples` are questions that work."""
+def help_embed(knowledge: KnowledgeBase, examples: Iterable[str], *, me: str) -> discord.Embed:
+    """What the bot knows and the ways to ask it.
+
+    `examples` are questions that work; `me` is how to mention the bot (its mention, which
+    Discord shows as @name and which never pings inside an embed).
+    """
     source = knowledge.source
     embed = discord.Embed(
         title="What I can tell you",
@@ -156,7 +160,7 @@ def help_embed(knowledge: KnowledgeBase, examples: Iterable[str]) -> discord.Emb
         name="How to ask",
         value=(
             "`/ask question:` ask anything; suggestions appear while you type\n"
-            "Mention me with a question, e.g. `@me what does the Netflix job pay?`\n"
+            f"Mention me with a question: {me} what does the Netflix AI job pay?\n"
             "`/facts topic:` every fact on a topic, page by page\n"
             "`/source [paragraph]` the article's details, or one paragraph verbatim"
         ),

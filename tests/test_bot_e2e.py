@@ -416,6 +416,27 @@ async def test_a_failing_handler_is_logged_answered_politely_and_the_bot_goes_on
     caplog.clear()
 
 
+async def test_an_error_after_the_response_is_reported_in_a_private_followup(
+    fake: FakeDiscord, bot: CitedFactsBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    @bot.tree.command(name="half", description="Answers, then fails")
+    async def half(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("partial answer")
+        raise RuntimeError("failed after answering")
+
+    interaction = await fake.inject_slash_command("half")
+    followup = await fake.wait_for_request(
+        lambda r: r.method == "POST" and r.path.endswith(f"/{interaction['token']}")
+    )
+
+    assert followup.status == 200
+    assert followup.json["content"] == APOLOGY
+    assert followup.json["flags"] == EPHEMERAL
+    assert "Failed to handle /half from user" in caplog.text
+    assert_no_one_was_pinged(fake)
+    caplog.clear()
+
+
 async def test_after_a_dropped_websocket_the_bot_resumes_and_answers_again(
     fake: FakeDiscord, bot: CitedFactsBot
 ) -> None:

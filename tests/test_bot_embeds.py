@@ -173,12 +173,12 @@ def test_source_shows_the_article_and_a_paragraph_verbatim(engine: AnswerEngine)
 def test_help_names_the_article_the_topics_and_the_ways_to_ask(engine: AnswerEngine) -> None:
     knowledge = engine.knowledge
 
-    embed = help_embed(knowledge, engine.default_suggestions()).to_dict()
+    embed = help_embed(knowledge, engine.default_suggestions(), me="<@42>").to_dict()
 
     assert knowledge.source.headline in embed["description"]
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert all(f"• {topic.title}" in fields["Topics"] for topic in knowledge.topics)
-    assert all(command in fields["How to ask"] for command in ("/ask", "/facts", "/source"))
+    assert all(way in fields["How to ask"] for way in ("/ask", "<@42> what", "/facts", "/source"))
     assert fields["Try"].splitlines() == [f"• {q}" for q in engine.default_suggestions()]
 
 

@@ -20,7 +20,8 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         """Reply ephemerally with the article, the topics and example questions."""
         engine = self.bot.knowledge.engine
-        embed = help_embed(engine.knowledge, engine.default_suggestions())
+        me = self.bot.user.mention if self.bot.user is not None else "@me"
+        embed = help_embed(engine.knowledge, engine.default_suggestions(), me=me)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
