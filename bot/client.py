@@ -7,6 +7,7 @@ global bot.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -105,7 +106,8 @@ class CitedFactsBot(commands.Bot):
         The /facts command's topic choices come from the knowledge base, so its cog is
         rebuilt and the commands synced, which sends them only if the topics changed.
         """
-        error = self.knowledge.reload()
+        # Loading takes a noticeable fraction of a second; keep the gateway loop responsive.
+        error = await asyncio.to_thread(self.knowledge.reload)
         if error is not None:
             return error
         await self.reload_extension(KNOWLEDGE_SHAPED_EXTENSION)

@@ -138,19 +138,27 @@ async def _sync(settings: Settings, store: KnowledgeStore) -> str:
 def _handle_signals(bot: CitedFactsBot) -> None:
     """SIGHUP reloads the knowledge base; SIGTERM (e.g. `docker stop`) closes the bot cleanly.
 
-    Not available on Windows, where the bot runs without them.
+    A reload still running at SIGTERM is cancelled: it would otherwise try to reload a cog
+    that closing has just unloaded. Not available on Windows, where the bot runs without them.
     """
     loop = asyncio.get_running_loop()
-    tasks: set[asyncio.Task[None]] = set()  # asyncio keeps only weak references to tasks
+    # asyncio keeps only weak references to tasks, so these sets keep them alive.
+    reloads: set[asyncio.Task[None]] = set()
+    closing: set[asyncio.Task[None]] = set()
 
-    def spawn(work: Coroutine[Any, Any, None]) -> None:
-        task = loop.create_task(work)
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+    def reload() -> None:
+        task = loop.create_task(_reload(bot))
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    def stop() -> None:
+        for task in reloads:
+            task.cancel()
+        closing.add(loop.create_task(bot.close()))
 
     try:
-        loop.add_signal_handler(signal.SIGHUP, lambda: spawn(_reload(bot)))
-        loop.add_signal_handler(signal.SIGTERM, lambda: spawn(bot.close()))
+        loop.add_signal_handler(signal.SIGHUP, reload)
+        loop.add_signal_handler(signal.SIGTERM, stop)
     except (NotImplementedError, AttributeError):
         log.info("Signals are not supported here; reload the knowledge base by restarting")
 

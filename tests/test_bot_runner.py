@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bot_support import REPO
-from fake_discord import FakeDiscord, running_fake_discord
+from fake_discord import FakeDiscord, RecordedRequest, running_fake_discord
 
 from bot.settings import Settings
 
@@ -50,6 +50,10 @@ def pointing_at(fake: FakeDiscord, **settings: str) -> dict[str, str]:
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         **settings,
     }
+
+
+def is_command_list(request: RecordedRequest) -> bool:
+    return request.method == "GET" and request.path.endswith("/commands")
 
 
 @pytest.fixture
@@ -165,8 +169,10 @@ async def test_run_answers_through_the_configured_endpoints_and_stops_on_sigterm
         reply = await fake.wait_for_request(
             lambda r: r.method == "POST" and (r.message_body or {}).get("message_reference")
         )
+        startup_sync = await fake.wait_for_request(is_command_list)
         process.send_signal(signal.SIGHUP)
-        await fake.wait_for_request(lambda r: r.method == "GET" and r.path.endswith("/commands"))
+        # The reload ends by comparing the commands again (and finds nothing to send).
+        await fake.wait_for_request(lambda r: is_command_list(r) and r is not startup_sync)
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), STOP_TIMEOUT)
 
@@ -175,6 +181,7 @@ async def test_run_answers_through_the_configured_endpoints_and_stops_on_sigterm
     assert reply.json["embeds"][0]["title"] == "who is Bob Iger?"
     log = stderr.decode()
     assert "SIGHUP: reloading the knowledge base" in log
+    assert len([r for r in fake.requests if r.method == "PUT"]) == 1, "nothing changed"
     assert "Traceback" not in log
     assert fake.token not in log + stdout.decode()
     assert fake.unrouted_requests == []
