@@ -55,7 +55,7 @@ class CitedFactsBot(commands.Bot):
         guild_ready_timeout: float = 2.0,
     ) -> None:
         super().__init__(
-            command_prefix=commands.when_mentioned,
+            command_prefix=commands.when_mentioned,  # required, unused: see on_message
             help_command=None,
             intents=intents_for(settings),
             allowed_mentions=discord.AllowedMentions.none(),

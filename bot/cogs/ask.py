@@ -95,7 +95,9 @@ def suggestion_view(suggestions: Iterable[str]) -> discord.ui.View:
 async def send_answer(interaction: discord.Interaction, answer: Answer) -> None:
     """Answer an interaction publicly with the answer's embed and its suggestion buttons."""
     await interaction.response.send_message(
-        embed=answer_embed(answer), view=suggestion_view(answer.suggestions)
+        embed=answer_embed(answer),
+        view=suggestion_view(answer.suggestions),
+        allowed_mentions=discord.AllowedMentions.none(),
     )
 
 

@@ -59,7 +59,9 @@ class PageButton(
         try:
             knowledge = bot_of(interaction).knowledge.engine.knowledge
             embed, view = facts_page(knowledge, knowledge.topic(self.topic_id), self.page)
-            await interaction.response.edit_message(embed=embed, view=view)
+            await interaction.response.edit_message(
+                embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
+            )
         except Exception as error:
             # A button is not a command, so the tree's error handler never sees this.
             await report_failure(interaction, error)
@@ -148,7 +150,9 @@ class FactsCog(commands.Cog):
         """Post the first page of the topic's facts."""
         knowledge = self.bot.knowledge.engine.knowledge
         embed, view = facts_page(knowledge, knowledge.topic(topic_id), 0)
-        await interaction.response.send_message(embed=embed, view=view)
+        await interaction.response.send_message(
+            embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
+        )
 
 
 async def setup(bot: CitedFactsBot) -> None:

@@ -22,7 +22,9 @@ class HelpCog(commands.Cog):
         engine = self.bot.knowledge.engine
         me = self.bot.user.mention if self.bot.user is not None else "@me"
         embed = help_embed(engine.knowledge, engine.default_suggestions(), me=me)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
 
 
 async def setup(bot: CitedFactsBot) -> None:

@@ -33,7 +33,10 @@ class SourceCog(GatedCog):
                 interaction, f"The article has {count} paragraphs; pick one from 1 to {count}."
             )
             return
-        await interaction.response.send_message(embed=source_embed(knowledge, paragraph))
+        await interaction.response.send_message(
+            embed=source_embed(knowledge, paragraph),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
 
 
 async def setup(bot: CitedFactsBot) -> None:
