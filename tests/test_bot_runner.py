@@ -100,18 +100,18 @@ def test_importing_the_bot_reads_no_settings_and_starts_nothing(tmp_path: Path) 
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
-@pytest.mark.parametrize("command", ["run", "sync"])
 @pytest.mark.parametrize(
-    ("settings", "dotenv", "error"),
+    ("command", "settings", "dotenv", "error"),
     [
         (
+            "run",
             {},
             None,
             "DISCORD_TOKEN: not set (put it in the environment or in .env; see .env.example)",
         ),
-        ({}, "DISCORD_TOKEN=changethis\n", "DISCORD_TOKEN: a placeholder; paste the bot token"),
-        ({"DISCORD_TOKEN": "your-token-here"}, None, "DISCORD_TOKEN: a placeholder; paste"),
-        ({"DISCORD_TOKEN": "MTIz.abc.def", "SHARD_IDS": "0"}, None, "SHARD_IDS needs SHARD_COUNT"),
+        ("run", {}, "DISCORD_TOKEN=changethis\n", "DISCORD_TOKEN: a placeholder; paste the"),
+        ("sync", {"DISCORD_TOKEN": "your-token-here"}, None, "DISCORD_TOKEN: a placeholder; paste"),
+        ("run", {"DISCORD_TOKEN": "MTIz.a.b", "SHARD_IDS": "0"}, None, "SHARD_IDS needs SHARD_"),
     ],
 )
 def test_bad_settings_end_in_one_line_and_exit_code_2(
