@@ -93,15 +93,6 @@ class AnswerEngine:
                 "Try asking:",
                 suggestions=self.default_suggestions(),
             )
-        if best.score < limits.answer or best.coverage < limits.coverage:
-            suggestions = self._suggestions(analysis.matches)
-            return self._reply(
-                question,
-                "declined",
-                "I couldn't find that in the article, and I'd rather not guess.",
-                confidence=best.score,
-                suggestions=suggestions or self.default_suggestions(),
-            )
         best = self._prefer_topic(best, analysis.matches)
         rival = next(
             (
@@ -111,6 +102,14 @@ class AnswerEngine:
             ),
             None,
         )
+        if best.score < limits.answer or best.coverage < limits.coverage:
+            return self._reply(
+                question,
+                "declined",
+                "I couldn't find that in the article, and I'd rather not guess.",
+                confidence=best.score,
+                suggestions=self._suggestions(analysis.matches) or self.default_suggestions(),
+            )
         if rival is not None and best.score - rival.score < limits.margin:
             return self._reply(
                 question,

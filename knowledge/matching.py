@@ -26,8 +26,9 @@ EntryKind = Literal["fact", "topic"]
 
 _CANDIDATES_FOR_RESEMBLANCE = 8
 # Spelling correction: only words long enough to be misspelled meaningfully, and only to a
-# word one edit away (two for long words; a swap of two letters is one edit), because a wrong
-# correction invents meaning.
+# word one edit away (two for long words; a swap of two letters is one edit) that starts with
+# the same letter, because a wrong correction invents meaning ("season" is not "reason"), and
+# typos rarely change the first letter.
 _MIN_CORRECTABLE_LENGTH = 4
 _LONG_WORD = 7
 
@@ -119,9 +120,17 @@ class Matcher:
             for term, strength in entry.terms.items():
                 self._postings.setdefault(term, []).append((index, strength))
         known = self._vocabulary(knowledge)
-        self._known_words = known | {stem(w) for w in known}
-        # Never "correct" a word into a stopword: that would silently delete an unknown word.
-        self.vocabulary = sorted(known - self.language.stopwords)
+        self._known_words = known
+        self._known_stems = {stem(w) for w in known}
+        # Never "correct" a word into a stopword by a real edit: that would silently delete an
+        # unknown word ("life" is not "like"). Swapped letters are the exception ("dose",
+        # "teh"): they are typos, and the stopword is what was meant.
+        self._corrections: dict[str, list[str]] = {}
+        for word in sorted(known - self.language.stopwords):
+            self._corrections.setdefault(word[0], []).append(word)
+        self._stopword_anagrams = {
+            "".join(sorted(w)): w for w in sorted(self.language.stopwords) if len(w) >= 3
+        }
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     def analyse(self, question: str) -> Analysis:
@@ -160,11 +169,16 @@ class Matcher:
         return Analysis(terms=terms, unknown=unknown, matches=tuple(matches))
 
     def _correct_uncached(self, word: str) -> str:
-        if word in self._known_words or word.isdigit() or len(word) < _MIN_CORRECTABLE_LENGTH:
+        if word in self._known_words or stem(word) in self._known_stems or word.isdigit():
+            return word
+        anagram = self._stopword_anagrams.get("".join(sorted(word)))
+        if anagram is not None:
+            return anagram
+        if len(word) < _MIN_CORRECTABLE_LENGTH:
             return word
         found = process.extractOne(
             word,
-            self.vocabulary,
+            self._corrections.get(word[0], []),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=2 if len(word) >= _LONG_WORD else 1,
         )
