@@ -72,9 +72,9 @@ def answer_embed(answer: Answer) -> discord.Embed:
 def fact_pages(facts: Sequence[FactAnswer]) -> list[tuple[FactAnswer, ...]]:
     """Split a topic's facts into pages that each fit one embed.
 
-    At most FACTS_PER_PAGE facts go on a page, fewer when they are long, so no page is ever
-    cut short; the split only depends on the facts, which lets page buttons carry just a
-    page number.
+    At most FACTS_PER_PAGE facts go on a page, fewer when they are long, so no page has to
+    leave a fact out (one fact longer than a field is still shortened). The split depends
+    only on the facts, which lets page buttons carry just a page number.
     """
     pages: list[tuple[FactAnswer, ...]] = []
     page: list[FactAnswer] = []
