@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.matching import Analysis, Match, Matcher, Weights
-from knowledge.models import Answer, AnswerStatus, Fact, FactAnswer, KnowledgeBase
+from knowledge.models import Answer, AnswerStatus, Fact, KnowledgeBase
 from knowledge.replies import reply_text
 
 MAX_SUGGESTIONS = 3
@@ -53,7 +53,8 @@ class AnswerEngine:
         try:
             cleaned = clean_question(question)
         except QuestionRejected as rejection:
-            return self._reply(question[:200], "rejected", str(rejection), confidence=0.0)
+            shown = "".join(c if c.isprintable() else "\ufffd" for c in question[:200])
+            return self._reply(shown, "rejected", str(rejection), confidence=0.0)
         if self.knowledge.language.is_injection(cleaned):
             return self._reply(
                 cleaned,
@@ -188,16 +189,7 @@ class AnswerEngine:
         confidence: float = 0.0,
         suggestions: tuple[str, ...] = (),
     ) -> Answer:
-        stated = tuple(
-            FactAnswer(
-                fact_id=f.id,
-                topic=f.topic,
-                statement=f.answer,
-                as_of=f.as_of,
-                citations=f.citations,
-            )
-            for f in facts or []
-        )
+        stated = tuple(f.stated() for f in facts or [])
         return Answer(
             question=question,
             status=status,

@@ -132,7 +132,7 @@ def _problem_from(error: ErrorDetails, raw: dict[str, Any], path: Path) -> Probl
     field = ""
     for part in loc:
         field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
-    return Problem(str(path), fact_id, field or "-", error["msg"])
+    return Problem(str(path), fact_id, field or "-", error["msg"].removeprefix("Value error, "))
 
 
 def _check_consistency(facts_file: FactsFile, article: Article, path: Path) -> None:

@@ -44,7 +44,7 @@ class Weights:
     # Weight of a word the knowledge base has never seen, as a share of the rarest known
     # term's weight: high, because an unknown word usually means the question is about
     # something the article does not cover.
-    unknown: float = 1.3
+    unknown: float = 1.6
     # Blend of coverage (how much of the question the entry explains) and resemblance to
     # the entry's closest example question (how specifically it does so).
     coverage_share: float = 0.65

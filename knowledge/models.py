@@ -205,6 +205,16 @@ class Fact(_Frozen):
     keywords: tuple[str, ...]
     citations: tuple[Citation, ...]
 
+    def stated(self) -> FactAnswer:
+        """The fact as an answer states it: its sentence, as-of date and citations."""
+        return FactAnswer(
+            fact_id=self.id,
+            topic=self.topic,
+            statement=self.answer,
+            as_of=self.as_of,
+            citations=self.citations,
+        )
+
 
 class Source(_Frozen):
     """The article's metadata, checked against the article itself."""

@@ -1,4 +1,4 @@
-"""The Discord setup guide matches the code: invite permissions and the list of settings."""
+"""The README's Discord guide matches the code: invite permissions and the list of settings."""
 
 import re
 
@@ -7,7 +7,7 @@ from bot_support import REPO
 
 from bot.settings import Settings
 
-GUIDE = REPO / "docs" / "discord.md"
+GUIDE = REPO / "README.md"
 
 
 def test_the_invite_link_asks_for_exactly_the_four_permissions() -> None:

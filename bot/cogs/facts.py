@@ -69,17 +69,7 @@ class PageButton(
 
 def stated_facts(knowledge: KnowledgeBase, topic: Topic) -> list[FactAnswer]:
     """The topic's facts in the shape answers use, so they render like an answer's facts."""
-    facts = (knowledge.fact(fact_id) for fact_id in topic.fact_ids)
-    return [
-        FactAnswer(
-            fact_id=fact.id,
-            topic=fact.topic,
-            statement=fact.answer,
-            as_of=fact.as_of,
-            citations=fact.citations,
-        )
-        for fact in facts
-    ]
+    return [knowledge.fact(fact_id).stated() for fact_id in topic.fact_ids]
 
 
 def facts_page(
