@@ -40,22 +40,27 @@ def run() -> int:
     An invalid knowledge base at start-up raises KnowledgeBaseError, which the command line
     reports like `python -m bot kb check`.
     """
-    settings = _load_settings()
-    if settings is None:
+    prepared = _prepare()
+    if prepared is None:
         return EXIT_CONFIG
-    configure_logging(settings.log_level, [settings.discord_token.get_secret_value()])
-    store = KnowledgeStore(settings.knowledge_dir)
-    return _run(_serve(settings, store))
+    return _run(_serve(*prepared))
 
 
 def sync() -> int:
     """Overwrite the slash commands Discord has with the bot's own, then exit."""
+    prepared = _prepare()
+    if prepared is None:
+        return EXIT_CONFIG
+    return _run(_sync(*prepared))
+
+
+def _prepare() -> tuple[Settings, KnowledgeStore] | None:
+    """Settings, logging and the knowledge base, or None after reporting bad settings."""
     settings = _load_settings()
     if settings is None:
-        return EXIT_CONFIG
+        return None
     configure_logging(settings.log_level, [settings.discord_token.get_secret_value()])
-    store = KnowledgeStore(settings.knowledge_dir)
-    return _run(_sync(settings, store))
+    return settings, KnowledgeStore(settings.knowledge_dir)
 
 
 class RedactingFormatter(logging.Formatter):

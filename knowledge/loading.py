@@ -194,7 +194,7 @@ def _version(facts_path: Path, article_path: Path, language: Language) -> str:
 def _resolve(
     facts_file: FactsFile, article: Article, language: Language, version: str
 ) -> KnowledgeBase:
-    source = Source(**facts_file.source.model_dump())
+    source = facts_file.source
     facts = tuple(_resolve_fact(record, article, source) for record in facts_file.facts)
     topics = tuple(
         Topic(

@@ -93,8 +93,8 @@ class Article(_Frozen):
 # --- the editable data file --------------------------------------------------------------------
 
 
-class SourceRecord(_Frozen):
-    """Metadata of the article, as the facts file states it."""
+class Source(_Frozen):
+    """Metadata of the article, as the facts file states it (checked against the article)."""
 
     file: NonEmptyText
     headline: NonEmptyText
@@ -155,7 +155,7 @@ class FactRecord(_Frozen):
 class FactsFile(_Frozen):
     """The whole facts file."""
 
-    source: SourceRecord
+    source: Source
     topics: tuple[TopicRecord, ...] = Field(min_length=1)
     facts: tuple[FactRecord, ...] = Field(min_length=1)
 
@@ -214,15 +214,6 @@ class Fact(_Frozen):
             as_of=self.as_of,
             citations=self.citations,
         )
-
-
-class Source(_Frozen):
-    """The article's metadata, checked against the article itself."""
-
-    file: str
-    headline: str
-    published: date
-    credited_outlets: tuple[str, ...]
 
 
 class KnowledgeBase(_Frozen):
