@@ -60,8 +60,9 @@ class AnswerEngine:
                 cleaned,
                 "declined",
                 "I only report what the article says, and I can't take instructions to say "
-                "anything else. You could ask:",
+                "anything else.",
                 suggestions=self.default_suggestions(),
+                suggestions_header="You could ask:",
             )
         analysis = self.matcher.analyse(cleaned)
         return self._decide(cleaned, analysis)
@@ -84,40 +85,40 @@ class AnswerEngine:
         return tuple(_as_question(t.questions[0]) for t in self.knowledge.topics[:MAX_SUGGESTIONS])
 
     def _decide(self, question: str, analysis: Analysis) -> Answer:
-        best = analysis.best
+        top = analysis.best
         limits = self.thresholds
-        if best is None:
+        if top is None:
             return self._reply(
                 question,
                 "declined",
-                f"I answer questions about the article “{self.knowledge.source.headline}”. "
-                "Try asking:",
+                f"I answer questions about the article “{self.knowledge.source.headline}”.",
                 suggestions=self.default_suggestions(),
+                suggestions_header="You could ask:",
             )
-        best = self._prefer_topic(best, analysis.matches)
-        rival = next(
-            (
-                m
-                for m in analysis.matches
-                if m.entry is not best.entry and not self._related(best, m)
-            ),
-            None,
-        )
-        if best.score < limits.answer or best.coverage < limits.coverage:
+        if top.score < limits.answer or top.coverage < limits.coverage:
             return self._reply(
                 question,
                 "declined",
                 "I couldn't find that in the article, and I'd rather not guess.",
-                confidence=best.score,
+                confidence=top.score,
                 suggestions=self._suggestions(analysis.matches) or self.default_suggestions(),
             )
-        if rival is not None and best.score - rival.score < limits.margin:
+        best = self._prefer_topic(top, analysis.matches)
+        rival = next(
+            (
+                m
+                for m in analysis.matches
+                if m.entry not in (top.entry, best.entry) and not self._related(best, m)
+            ),
+            None,
+        )
+        if rival is not None and top.score - rival.score < limits.margin:
             return self._reply(
                 question,
                 "ambiguous",
                 "That could mean more than one thing in the article, and I'd rather not guess. "
                 "Which one did you mean?",
-                confidence=best.score,
+                confidence=top.score,
                 suggestions=self._suggestions([best, rival]),
             )
         if best.entry.kind == "topic":
@@ -128,14 +129,14 @@ class AnswerEngine:
                 "topic",
                 f"{topic.title}: {len(facts)} facts from the article.",
                 facts=facts,
-                confidence=best.score,
+                confidence=top.score,
             )
         return self._reply(
             question,
             "answered",
             "",
             facts=[self.knowledge.fact(best.entry.id)],
-            confidence=best.score,
+            confidence=top.score,
         )
 
     def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
@@ -188,6 +189,7 @@ class AnswerEngine:
         facts: list[Fact] | None = None,
         confidence: float = 0.0,
         suggestions: tuple[str, ...] = (),
+        suggestions_header: str = "Did you mean:",
     ) -> Answer:
         stated = tuple(f.stated() for f in facts or [])
         return Answer(
@@ -197,7 +199,7 @@ class AnswerEngine:
             facts=stated,
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
             suggestions=suggestions,
-            answer=reply_text(lead, stated, suggestions),
+            answer=reply_text(lead, stated, suggestions, suggestions_header),
             knowledge_version=self.knowledge.version,
         )
 
