@@ -30,7 +30,7 @@ _CANDIDATES_FOR_RESEMBLANCE = 8
 # the same letter, because a wrong correction invents meaning ("season" is not "reason"), and
 # typos rarely change the first letter.
 _MIN_CORRECTABLE_LENGTH = 4
-_LONG_WORD = 7
+_LONG_WORD = 8
 
 
 @dataclass(frozen=True)
