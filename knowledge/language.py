@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -130,12 +131,20 @@ class Language(BaseModel):
         return any(pattern.search(text) for pattern in self.injection)
 
 
-def words_of(text: str) -> list[str]:
-    """Lower-case words of plain text, with amounts written as whole numbers ($900k -> 900000)."""
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()
     text = _APOSTROPHE_S.sub("", text)
     text = _AMOUNT.sub(_amount, text)
-    return _WORD.findall(text)
+    return tuple(_WORD.findall(text))
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of plain text, with amounts written as whole numbers ($900k -> 900000).
+
+    Cached: the knowledge base runs the same texts through here several times while it builds.
+    """
+    return list(_words(text))
 
 
 def _amount(match: re.Match[str]) -> str:
@@ -151,6 +160,7 @@ def _amount(match: re.Match[str]) -> str:
     return f" {round(value * _MULTIPLIERS[unit])} "
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """Strip common English endings; "striking", "strikes" and "strike" all become "strik"."""
     if word.isdigit() or len(word) <= 3:

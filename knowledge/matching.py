@@ -24,7 +24,6 @@ from knowledge.models import KnowledgeBase
 
 EntryKind = Literal["fact", "topic"]
 
-_CANDIDATES_FOR_RESEMBLANCE = 8
 # Spelling correction: only words long enough to be misspelled meaningfully, and only to a
 # word one edit away (two for long words; a swap of two letters is one edit) that starts with
 # the same letter, because a wrong correction invents meaning ("season" is not "reason"), and
@@ -114,11 +113,18 @@ class Matcher:
             )
             for kind, entry_id, terms, examples in drafts
         )
-        # Inverted index: which entries mention a term, and how strongly.
+        # Inverted indexes: which entries mention a term, and how strongly; and which of
+        # their example questions contain it.
         self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._example_postings: dict[str, list[int]] = {}
+        self._examples: list[tuple[int, float]] = []  # (entry index, example weight)
         for index, entry in enumerate(self.entries):
             for term, strength in entry.terms.items():
                 self._postings.setdefault(term, []).append((index, strength))
+            for example in entry.examples:
+                for term in example.terms:
+                    self._example_postings.setdefault(term, []).append(len(self._examples))
+                self._examples.append((index, example.weight))
         known = self._vocabulary(knowledge)
         self._known_words = known
         self._known_stems = {stem(w) for w in known}
@@ -142,31 +148,36 @@ class Matcher:
             return Analysis(terms=terms, unknown=unknown)
         weights = {t: self.idf.get(t, self.unknown_weight) for t in terms}
         total = sum(weights.values())
-        explained = dict.fromkeys(range(len(self.entries)), 0.0)
+        explained: dict[int, float] = {}
         for term, weight in weights.items():
             for index, strength in self._postings.get(term, ()):
-                explained[index] += weight * strength
-        coverage = sorted(
-            ((value / total, self.entries[i]) for i, value in explained.items() if value > 0),
-            key=lambda pair: pair[0],
-            reverse=True,
-        )
-        # Resemblance is costlier, so only the best few entries get it; topics always do,
-        # because a topic and its facts often tie on coverage alone.
-        shortlist = coverage[:_CANDIDATES_FOR_RESEMBLANCE] + [
-            pair for pair in coverage[_CANDIDATES_FOR_RESEMBLANCE:] if pair[1].kind == "topic"
-        ]
+                explained[index] = explained.get(index, 0.0) + weight * strength
         share = self.weights.coverage_share
+        resemblance = self._resemblance(weights, total)
         matches = [
             Match(
-                entry=entry,
-                score=share * cov + (1 - share) * _resemblance(weights, total, entry),
-                coverage=cov,
+                entry=self.entries[index],
+                score=share * value / total + (1 - share) * resemblance.get(index, 0.0),
+                coverage=value / total,
             )
-            for cov, entry in shortlist
+            for index, value in explained.items()
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
         return Analysis(terms=terms, unknown=unknown, matches=tuple(matches))
+
+    def _resemblance(self, weights: dict[str, float], total: float) -> dict[int, float]:
+        """Per entry, the weighted Jaccard similarity with its closest example question."""
+        shared: dict[int, float] = {}
+        for term, weight in weights.items():
+            for example in self._example_postings.get(term, ()):
+                shared[example] = shared.get(example, 0.0) + weight
+        best: dict[int, float] = {}
+        for example, common in shared.items():
+            index, example_weight = self._examples[example]
+            similarity = common / (total + example_weight - common)
+            if similarity > best.get(index, 0.0):
+                best[index] = similarity
+        return best
 
     def _correct_uncached(self, word: str) -> str:
         if word in self._known_words or stem(word) in self._known_stems or word.isdigit():
@@ -227,13 +238,3 @@ class Matcher:
             texts += [topic.title, *topic.questions]
         texts += knowledge.language.vocabulary
         return {w for text in texts for w in words_of(text) if not w.isdigit()}
-
-
-def _resemblance(weights: dict[str, float], total: float, entry: Entry) -> float:
-    """Weighted Jaccard similarity of the question with the entry's closest example."""
-    best = 0.0
-    for example in entry.examples:
-        shared = sum(w for t, w in weights.items() if t in example.terms)
-        if shared:
-            best = max(best, shared / (total + example.weight - shared))
-    return best
