@@ -28,6 +28,7 @@ from bot.client import CitedFactsBot, ShardedCitedFactsBot, create_bot
 from bot.errors import APOLOGY
 from bot.settings import Settings
 from bot.sync import local_payload
+from knowledge.replies import statement_text
 from knowledge.store import KnowledgeStore
 
 EPHEMERAL = 1 << 6
@@ -165,7 +166,7 @@ async def test_a_mention_gets_a_cited_reply(
 
     embed = embed_of(reply)
     citation = expected.citations[0]
-    assert embed["description"] == expected.facts[0].statement
+    assert embed["description"] == statement_text(expected.facts[0])
     assert embed["fields"][0]["value"].startswith(f"> {citation.quote}\n— {citation.reference}")
     assert citation.source_title in embed["fields"][0]["value"]
     assert expected.knowledge_version in embed["footer"]["text"]
@@ -186,7 +187,7 @@ async def test_slash_ask_gets_a_cited_embed(
     assert response.json["type"] == CHANNEL_MESSAGE
     embed = embed_of(response)
     assert embed["title"] == question
-    assert embed["description"] == expected.facts[0].statement
+    assert embed["description"] == statement_text(expected.facts[0])
     assert f"> {expected.citations[0].quote}" in embed["fields"][0]["value"]
     assert buttons_of(response) == []
     assert_no_one_was_pinged(fake)

@@ -41,13 +41,14 @@ def accepted_by_discord(*embeds: object) -> list[str]:
 
 
 def test_an_answer_shows_statement_quote_reference_source_and_footer(engine: AnswerEngine) -> None:
-    answer = engine.ask("How much does the Netflix AI job pay?")
+    answer = engine.ask("Does Netflix use AI in its games?")
     assert answer.status == "answered"
+    assert answer.facts[0].as_of is None  # a timeless fact: the statement stands alone
     citation = answer.facts[0].citations[0]
 
     embed = answer_embed(answer).to_dict()
 
-    assert embed["title"] == "How much does the Netflix AI job pay?"
+    assert embed["title"] == "Does Netflix use AI in its games?"
     assert embed["description"] == answer.facts[0].statement
     evidence = embed["fields"][0]
     assert evidence["name"] == "Evidence"
