@@ -1,4 +1,4 @@
-"""Speed figures: per-question latency, knowledge-base load time and CLI cold start.
+"""Speed figures: per-question latency, knowledge-base load time, memory and CLI cold start.
 
 Run from a checkout: `python benchmarks/speed.py`. Targets (issue #2): p99 under 1 ms per
 question in-process, and `python -m bot ask` starting within 0.5 s of a bare `python -c pass`.
@@ -8,6 +8,7 @@ Figures are medians over repeated runs, so a busy machine skews them less.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -72,6 +73,8 @@ def main() -> int:
     print(f"latency max:                {max(per_question) * 1e3:.3f} ms")
     print(f"knowledge load + index:     {loads[0] * 1e3:.1f} ms (first, as in a new process)")
     print(f"knowledge reload + index:   {statistics.median(loads[1:]) * 1e3:.1f} ms (median of 4)")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (this process): {peak_mb:.0f} MB")
     print(f"cold start python -c pass:  {bare * 1e3:.0f} ms")
     print(f"cold start python -m bot ask: {ask * 1e3:.0f} ms")
     print(f"cold start overhead:        {(ask - bare) * 1e3:.0f} ms (target < 500 ms)")
