@@ -120,6 +120,7 @@ class AnswerEngine:
                 "Which one did you mean?",
                 confidence=top.score,
                 suggestions=self._suggestions([best, rival]),
+                suggestions_header="",
             )
         if best.entry.kind == "topic":
             topic = self.knowledge.topic(best.entry.id)

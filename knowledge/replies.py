@@ -59,5 +59,6 @@ def reply_text(
     parts += [bullet + fact_text(fact) for fact in facts]
     suggestions = list(suggestions)
     if suggestions:
-        parts.append(suggestions_header + "\n" + "\n".join(f"- {s}" for s in suggestions))
+        bullets = "\n".join(f"- {s}" for s in suggestions)
+        parts.append(f"{suggestions_header}\n{bullets}" if suggestions_header else bullets)
     return "\n\n".join(parts)
