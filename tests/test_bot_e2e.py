@@ -22,7 +22,7 @@ from bot_support import (
     copy_knowledge,
     fake_settings,
 )
-from fake_discord import FakeDiscord, RecordedRequest, running_client, running_fake_discord
+from fake_discord import FakeDiscord, RecordedRequest, running_client
 
 from bot.client import CitedFactsBot, ShardedCitedFactsBot, create_bot
 from bot.errors import APOLOGY
@@ -61,12 +61,6 @@ def _no_unexpected_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 def store() -> KnowledgeStore:
     """The shipped knowledge base; tests that reload it make their own store."""
     return KnowledgeStore()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with running_fake_discord() as running:
-        yield running
 
 
 @asynccontextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bot_support import REPO, copy_knowledge
-from fake_discord import FakeDiscord, RecordedRequest, running_fake_discord
+from fake_discord import FakeDiscord, RecordedRequest
 
 from bot.settings import Settings
 
@@ -50,12 +50,6 @@ def pointing_at(fake: FakeDiscord, **settings: str) -> dict[str, str]:
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         **settings,
     }
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with running_fake_discord() as running:
-        yield running
 
 
 @asynccontextmanager
