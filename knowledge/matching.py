@@ -81,7 +81,6 @@ class Analysis:
     """What the matcher understood of a question."""
 
     terms: tuple[str, ...]
-    unknown: tuple[str, ...]
     matches: tuple[Match, ...] = field(default=())
 
     @property
@@ -143,9 +142,8 @@ class Matcher:
         """Terms of the question and every entry ranked by score, best first."""
         words = [self._correct(w) for w in words_of(question)]
         terms = tuple(dict.fromkeys(self.language.terms(words)))
-        unknown = tuple(t for t in terms if t not in self.idf)
         if not terms:
-            return Analysis(terms=terms, unknown=unknown)
+            return Analysis(terms=terms)
         weights = {t: self.idf.get(t, self.unknown_weight) for t in terms}
         total = sum(weights.values())
         explained: dict[int, float] = {}
@@ -163,7 +161,7 @@ class Matcher:
             for index, value in explained.items()
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
-        return Analysis(terms=terms, unknown=unknown, matches=tuple(matches))
+        return Analysis(terms=terms, matches=tuple(matches))
 
     def _resemblance(self, weights: dict[str, float], total: float) -> dict[int, float]:
         """Per entry, the weighted Jaccard similarity with its closest example question."""
