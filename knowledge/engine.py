@@ -95,7 +95,11 @@ class AnswerEngine:
                 suggestions=self.default_suggestions(),
                 suggestions_header="You could ask:",
             )
-        if top.score < limits.answer or top.coverage < limits.coverage:
+        if (
+            top.score < limits.answer
+            or top.coverage < limits.coverage
+            or not self._involves_all_named(top, analysis)
+        ):
             return self._reply(
                 question,
                 "declined",
@@ -139,6 +143,13 @@ class AnswerEngine:
             facts=[self.knowledge.fact(best.entry.id)],
             confidence=top.score,
         )
+
+    def _involves_all_named(self, match: Match, analysis: Analysis) -> bool:
+        """Whether a fact involves every person, group or thing the question names."""
+        if match.entry.kind == "topic":
+            return True
+        named = self.knowledge.language.entities.intersection(analysis.terms)
+        return named.issubset(match.entry.terms)
 
     def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
         """A question a topic explains as fully as its best fact asks about the whole topic.

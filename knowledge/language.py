@@ -40,6 +40,7 @@ class LanguageRecord(BaseModel):
     stopwords: tuple[str, ...] = Field(min_length=1)
     synonyms: Mapping[str, tuple[str, ...]]
     injection_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+    entities: tuple[str, ...] = ()
 
     @field_validator("synonyms")
     @classmethod
@@ -68,6 +69,7 @@ class Language(BaseModel):
     phrases: Mapping[tuple[str, ...], str | None]
     longest_phrase: int
     injection: tuple[re.Pattern[str], ...]
+    entities: frozenset[str]
     vocabulary: frozenset[str]
     fingerprint: str
 
@@ -98,6 +100,7 @@ class Language(BaseModel):
             phrases=phrases,
             longest_phrase=max(map(len, phrases), default=1),
             injection=tuple(re.compile(p, re.IGNORECASE) for p in record.injection_patterns),
+            entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
             fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
         )
