@@ -22,7 +22,7 @@ from knowledge.evaluation import (
 )
 
 CASES = Path(__file__).parent / "eval" / "questions.toml"
-HOLDOUT_CORRECT_FLOOR = 0.66
+HOLDOUT_CORRECT_FLOOR = 0.70
 HOLDOUT_WRONG_CEILING = 0.015
 HOLDOUT_DECLINE_FLOOR = 0.95
 
