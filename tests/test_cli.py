@@ -6,19 +6,24 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.cli import _chat_loop, main
 
 
-def run_cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: bytes = b"", cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot` in a child process; stdin is raw bytes, as a pipe would give."""
     result = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         timeout=60,
+        cwd=cwd,
+        env=env,
         check=False,
     )
     return subprocess.CompletedProcess(
@@ -140,17 +145,9 @@ def test_chat_answers_until_an_empty_line(engine):
 
 
 @pytest.mark.parametrize("command", [["run"], ["sync"]])
-def test_discord_commands_without_a_token_fail_with_one_clear_line(command, monkeypatch, tmp_path):
+def test_discord_commands_without_a_token_fail_with_one_clear_line(command, tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *command],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env=env,
-        check=False,
-    )
+    result = run_cli(*command, cwd=tmp_path, env=env)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "DISCORD_TOKEN" in result.stderr + result.stdout
