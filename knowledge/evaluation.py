@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
 from knowledge.engine import AnswerEngine
-from knowledge.loading import load_knowledge_base
+from knowledge.loading import KnowledgeBaseError, load_knowledge_base
 from knowledge.models import KnowledgeBase
 
 DEFAULT_CASES = Path("tests/eval/questions.toml")
@@ -186,13 +186,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
     parser.add_argument("--split", choices=["tune", "holdout", "all"], nargs="*")
     parser.add_argument("--misses", action="store_true", help="list the cases not answered right")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="knowledge-base folder to measure instead of the shipped one, e.g. an edited copy",
+    )
     args = parser.parse_args(argv)
     try:
         cases = load_cases(args.cases)
     except FileNotFoundError:
         print(f"error: no evaluation file at {args.cases}; run from a checkout", file=sys.stderr)
         return 2
-    knowledge = load_knowledge_base()
+    try:
+        knowledge = load_knowledge_base(args.data)
+    except KnowledgeBaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     systems = {
         "engine": engine_labels(AnswerEngine(knowledge)),
         "baseline (WRatio vs sentences)": baseline_labels(knowledge),

@@ -7,6 +7,7 @@ after tuning, never tuned against.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ from knowledge.evaluation import (
     engine_labels,
     evaluate,
     load_cases,
+    main,
     outcome,
 )
+from knowledge.loading import default_data_dir
 
 CASES = Path(__file__).parent / "eval" / "questions.toml"
 HOLDOUT_CORRECT_FLOOR = 0.70
@@ -68,3 +71,17 @@ def test_engine_beats_the_plain_baseline(cases, engine, knowledge):
 )
 def test_outcome_rules(claimed, expected, result):
     assert outcome(claimed, expected) == result
+
+
+def test_the_command_measures_an_edited_copy_of_the_knowledge_base(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    assert main(["--data", str(data), "--split", "holdout"]) == 0
+    assert "engine — holdout split" in capsys.readouterr().out
+
+    facts = data / "facts.toml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace('id = "who-wga"', 'id = ""', 1))
+    assert main(["--data", str(data)]) == 3
+    error = capsys.readouterr().err
+    assert str(facts) in error
+    assert "Traceback" not in error
