@@ -56,14 +56,7 @@ class AnswerEngine:
             shown = "".join(c if c.isprintable() else "\ufffd" for c in question[:200])
             return self._reply(shown, "rejected", str(rejection), confidence=0.0)
         if self.knowledge.language.is_injection(cleaned):
-            return self._reply(
-                cleaned,
-                "declined",
-                "I only report what the article says, and I can't take instructions to say "
-                "anything else.",
-                suggestions=self.default_suggestions(),
-                suggestions_header="You could ask:",
-            )
+            return self._despite_instructions(cleaned)
         analysis = self.matcher.analyse(cleaned)
         return self._decide(cleaned, analysis)
 
@@ -84,7 +77,31 @@ class AnswerEngine:
         """Questions that always work, for when nothing in the question matched."""
         return tuple(_as_question(t.questions[0]) for t in self.knowledge.topics[:MAX_SUGGESTIONS])
 
-    def _decide(self, question: str, analysis: Analysis) -> Answer:
+    def _despite_instructions(self, question: str) -> Answer:
+        """Answer what a message asks about the article, but never what it instructs.
+
+        Only the clauses free of instructions are matched, under the usual thresholds, so the
+        reply is still one of the article's facts with its citation, or a decline.
+        """
+        remainder = self.knowledge.language.without_instructions(question)
+        if remainder:
+            answer = self._decide(
+                question,
+                self.matcher.analyse(remainder),
+                preface="I don't take instructions, but the article does answer your question.",
+            )
+            if answer.answered:
+                return answer
+        return self._reply(
+            question,
+            "declined",
+            "I only report what the article says, and I can't take instructions to say "
+            "anything else.",
+            suggestions=self.default_suggestions(),
+            suggestions_header="You could ask:",
+        )
+
+    def _decide(self, question: str, analysis: Analysis, preface: str = "") -> Answer:
         top = analysis.best
         limits = self.thresholds
         if top is None:
@@ -132,14 +149,14 @@ class AnswerEngine:
             return self._reply(
                 question,
                 "topic",
-                f"{topic.title}: {len(facts)} facts from the article.",
+                f"{preface} {topic.title}: {len(facts)} facts from the article.".strip(),
                 facts=facts,
                 confidence=top.score,
             )
         return self._reply(
             question,
             "answered",
-            "",
+            preface,
             facts=[self.knowledge.fact(best.entry.id)],
             confidence=top.score,
         )
