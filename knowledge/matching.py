@@ -185,13 +185,21 @@ class Matcher:
             return anagram
         if len(word) < _MIN_CORRECTABLE_LENGTH:
             return word
-        found = process.extractOne(
+        found = process.extract(
             word,
             self._corrections.get(word[0], []),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=2 if len(word) >= _LONG_WORD else 1,
+            limit=None,
         )
-        return found[0] if found else word
+        if not found:
+            return word
+        # Among the closest words, one with the very same letters wins: two swapped letters
+        # ("aftar" for "aftra") are a likelier slip than a wrong letter ("after").
+        closest = min(distance for _, distance, _ in found)
+        candidates = [candidate for candidate, distance, _ in found if distance == closest]
+        letters = sorted(word)
+        return next((c for c in candidates if sorted(c) == letters), candidates[0])
 
     def _drafts(
         self, knowledge: KnowledgeBase

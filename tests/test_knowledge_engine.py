@@ -136,7 +136,13 @@ def test_greeting_gets_an_introduction_not_a_fact(engine, knowledge):
 
 
 @pytest.mark.parametrize(
-    ("typo", "term"), [("crabtrei", "crabtree"), ("disnee", "disney"), ("flashpont", "flashpoint")]
+    ("typo", "term"),
+    [
+        ("crabtrei", "crabtree"),
+        ("disnee", "disney"),
+        ("flashpont", "flashpoint"),
+        ("sag aftar", "sagaftra"),  # swapped letters beat a wrong letter ("after")
+    ],
 )
 def test_typos_are_corrected(engine, typo, term):
     assert term in engine.matcher.analyse(f"what about {typo}").terms
