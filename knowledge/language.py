@@ -72,7 +72,9 @@ class Language(BaseModel):
     stopwords: frozenset[str]
     single: Mapping[str, str]
     phrases: Mapping[tuple[str, ...], str | None]
-    longest_phrase: int
+    # For each word that starts a phrase, the lengths of its phrases, longest first: most
+    # words start none, so most positions need no phrase lookup at all.
+    phrase_lengths: Mapping[str, tuple[int, ...]]
     injection: tuple[re.Pattern[str], ...]
     entities: frozenset[str]
     vocabulary: frozenset[str]
@@ -103,7 +105,7 @@ class Language(BaseModel):
             stopwords=frozenset(stopwords),
             single=single,
             phrases=phrases,
-            longest_phrase=max(map(len, phrases), default=1),
+            phrase_lengths=_lengths_by_first_word(phrases),
             injection=tuple(re.compile(p, re.IGNORECASE) for p in record.injection_patterns),
             entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
@@ -114,10 +116,11 @@ class Language(BaseModel):
         """Canonical terms of already-split words: phrases joined, stopwords dropped, stemmed."""
         stems = [stem(w) for w in words]
         terms: list[str] = []
-        longest = self.longest_phrase
         i = 0
         while i < len(words):
-            for size in range(min(longest, len(words) - i), 1, -1):
+            for size in self.phrase_lengths.get(stems[i], ()):
+                if size > len(words) - i:
+                    continue
                 phrase = tuple(stems[i : i + size])
                 if phrase in self.phrases:
                     canonical = self.phrases[phrase]
@@ -150,6 +153,13 @@ class Language(BaseModel):
         ]
         remainder = " ".join(clauses).strip()
         return remainder if _ASKS.search(remainder) else ""
+
+
+def _lengths_by_first_word(phrases: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {first: tuple(sorted(sizes, reverse=True)) for first, sizes in lengths.items()}
 
 
 @lru_cache(maxsize=8192)
