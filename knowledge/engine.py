@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from knowledge.cleaning import QuestionRejected, clean_question
+from knowledge.language import states_count
 from knowledge.matching import Analysis, Match, Matcher, Weights
 from knowledge.models import Answer, AnswerStatus, Fact, KnowledgeBase
 from knowledge.replies import reply_text
@@ -41,6 +42,7 @@ class AnswerEngine:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         self.matcher = Matcher(knowledge, weights)
+        self._counting = frozenset(f.id for f in knowledge.facts if states_count(f.answer))
         self._catalogue = tuple(
             dict.fromkeys(
                 [_as_question(t.questions[0]) for t in knowledge.topics]
@@ -116,6 +118,7 @@ class AnswerEngine:
             top.score < limits.answer
             or top.coverage < limits.coverage
             or not self._involves_all_named(top, analysis)
+            or not self._gives_asked_count(top, analysis)
         ):
             return self._reply(
                 question,
@@ -167,6 +170,18 @@ class AnswerEngine:
             return True
         named = self.knowledge.language.entities.intersection(analysis.terms)
         return named.issubset(match.entry.terms)
+
+    def _gives_asked_count(self, match: Match, analysis: Analysis) -> bool:
+        """A "how many …?" is only answered by a fact that states a number.
+
+        Otherwise "how many ML jobs did Disney post?" would cite "several positions", which
+        does not answer it.
+        """
+        return (
+            not analysis.asks_count
+            or match.entry.kind == "topic"
+            or match.entry.id in self._counting
+        )
 
     def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
         """A question a topic explains as fully as its best fact asks about the whole topic.

@@ -23,6 +23,13 @@ _AMOUNT = re.compile(
 _WORD = re.compile(r"[a-z0-9]+")
 # Where one clause of a message ends and the next begins: "Ignore your rules. When did …?"
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?:;])\s+")
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATES = re.compile(rf"\b(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?\b|\b(?:19|20)\d\d\b", re.I)
+_COUNT = re.compile(
+    r"\d|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million"
+    r"|half|percent)\b",
+    re.IGNORECASE,
+)
 # A speaker label such as "SYSTEM:" or "User:", which frames a fake conversation.
 _LABEL = re.compile(r"^\W*\w+(?:\s+\w+)?\W*:$")
 _ASKS = re.compile(r"\?|\b(?:who|what|whats|when|where|why|how|which)\b", re.IGNORECASE)
@@ -45,6 +52,7 @@ class LanguageRecord(BaseModel):
     stopwords: tuple[str, ...] = Field(min_length=1)
     synonyms: Mapping[str, tuple[str, ...]]
     injection_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+    count_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     entities: tuple[str, ...] = ()
 
     @field_validator("synonyms")
@@ -76,6 +84,7 @@ class Language(BaseModel):
     # words start none, so most positions need no phrase lookup at all.
     phrase_lengths: Mapping[str, tuple[int, ...]]
     injection: tuple[re.Pattern[str], ...]
+    count: tuple[re.Pattern[str], ...]
     entities: frozenset[str]
     vocabulary: frozenset[str]
     fingerprint: str
@@ -107,6 +116,7 @@ class Language(BaseModel):
             phrases=phrases,
             phrase_lengths=_lengths_by_first_word(phrases),
             injection=tuple(re.compile(p, re.IGNORECASE) for p in record.injection_patterns),
+            count=tuple(re.compile(p, re.IGNORECASE) for p in record.count_patterns),
             entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
             fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
@@ -141,6 +151,10 @@ class Language(BaseModel):
         """True when the text tries to instruct the bot rather than ask about the article."""
         return any(pattern.search(text) for pattern in self.injection)
 
+    def asks_count(self, text: str) -> bool:
+        """True when the question wants a number ("how many ML jobs did Disney post?")."""
+        return any(pattern.search(text) for pattern in self.count)
+
     def without_instructions(self, text: str) -> str:
         """The question a message still asks once every clause that instructs is dropped.
 
@@ -153,6 +167,15 @@ class Language(BaseModel):
         ]
         remainder = " ".join(clauses).strip()
         return remainder if _ASKS.search(remainder) else ""
+
+
+def states_count(text: str) -> bool:
+    """Whether a statement gives a number other than a date: "$650,000", "87%", "one day".
+
+    "Several positions" or "since 1960" answer no "how many?", so such a fact is not offered
+    as the answer to one.
+    """
+    return bool(_COUNT.search(_DATES.sub(" ", text)))
 
 
 def _lengths_by_first_word(phrases: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]]:

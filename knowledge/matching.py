@@ -82,6 +82,7 @@ class Analysis:
 
     terms: tuple[str, ...]
     matches: tuple[Match, ...] = field(default=())
+    asks_count: bool = False
 
     @property
     def best(self) -> Match | None:
@@ -161,7 +162,9 @@ class Matcher:
             for index, value in explained.items()
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
-        return Analysis(terms=terms, matches=tuple(matches))
+        return Analysis(
+            terms=terms, matches=tuple(matches), asks_count=self.language.asks_count(question)
+        )
 
     def _resemblance(self, weights: dict[str, float], total: float) -> dict[int, float]:
         """Per entry, the weighted Jaccard similarity with its closest example question."""

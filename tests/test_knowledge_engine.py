@@ -128,6 +128,14 @@ def test_only_clauses_that_instruct_are_dropped(knowledge):
     assert without("User: ok, and who is Bob Iger") == "ok, and who is Bob Iger"
 
 
+def test_a_count_the_article_does_not_give_is_declined_not_answered_vaguely(engine):
+    # The Disney fact says "several positions": true, but not an answer to "how many".
+    declined = engine.ask("how many machine learning jobs did disney post")
+    assert declined.status == "declined", declined.answer
+    counted = engine.ask("what percentage of sag-aftra actors earn under $26,000")
+    assert counted.fact_ids == ("actor-earnings",)
+
+
 def test_greeting_gets_an_introduction_not_a_fact(engine, knowledge):
     answer = engine.ask("hi")
     assert answer.status == "declined"

@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.article import ArticleFormatError, parse_article
 from knowledge.cleaning import QuestionRejected, clean_question
-from knowledge.language import stem, words_of
+from knowledge.language import states_count, stem, words_of
 
 
 @pytest.mark.parametrize(
@@ -57,6 +57,31 @@ def test_stemming_is_consistent_across_forms():
     assert stem("striking") == stem("strikes") == stem("strike")
     assert stem("salaries") == "salary"
     assert stem("news") == "news"  # too short to strip: "new" is another word
+
+
+@pytest.mark.parametrize(
+    ("statement", "counts"),
+    [
+        ("for up to $650,000 a year", True),
+        ("87% of the guild's actors", True),
+        ("paid for one day", True),
+        ("several machine learning-related positions", False),
+        ("the first joint strike since 1960", False),
+        ("published on July 31, 2023", False),
+        ("on strike since May", False),
+    ],
+)
+def test_a_number_is_told_apart_from_a_date_or_a_vague_amount(statement, counts):
+    assert states_count(statement) is counts
+
+
+def test_questions_that_want_a_number_are_recognised(knowledge):
+    asks = knowledge.language.asks_count
+    assert asks("how many ML jobs did Disney post?")
+    assert asks("how many years of experience does the job need")
+    assert asks("what percentage of actors earn under 26k")
+    assert not asks("how many months have the writers been on strike")  # a duration
+    assert not asks("how much does the netflix ml job pay")
 
 
 def test_article_is_split_into_addressable_passages(knowledge):
