@@ -43,6 +43,7 @@ class AnswerEngine:
         self.thresholds = thresholds or Thresholds()
         self.matcher = Matcher(knowledge, weights)
         self._counting = frozenset(f.id for f in knowledge.facts if states_count(f.answer))
+        self._names = {f.id: knowledge.language.names_in(f.answer) for f in knowledge.facts}
         self._catalogue = tuple(
             dict.fromkeys(
                 [_as_question(t.questions[0]) for t in knowledge.topics]
@@ -118,7 +119,7 @@ class AnswerEngine:
             top.score < limits.answer
             or top.coverage < limits.coverage
             or not self._involves_all_named(top, analysis)
-            or not self._gives_asked_count(top, analysis)
+            or not self._gives_what_is_asked(top, analysis)
         ):
             return self._reply(
                 question,
@@ -171,17 +172,18 @@ class AnswerEngine:
         named = self.knowledge.language.entities.intersection(analysis.terms)
         return named.issubset(match.entry.terms)
 
-    def _gives_asked_count(self, match: Match, analysis: Analysis) -> bool:
-        """A "how many …?" is only answered by a fact that states a number.
+    def _gives_what_is_asked(self, match: Match, analysis: Analysis) -> bool:
+        """Whether a fact gives the number or the name a question asks for, if it asks one.
 
-        Otherwise "how many ML jobs did Disney post?" would cite "several positions", which
-        does not answer it.
+        "How many ML jobs did Disney post?" must not cite "several positions", nor "what's
+        Netflix's gaming studio called?" the studio's AI use: true, but not answers, and the
+        article gives neither. A name counts only if the question does not already hold it.
         """
-        return (
-            not analysis.asks_count
-            or match.entry.kind == "topic"
-            or match.entry.id in self._counting
-        )
+        if match.entry.kind == "topic":
+            return True
+        if analysis.asks_count and match.entry.id not in self._counting:
+            return False
+        return not analysis.asks_name or bool(self._names[match.entry.id] - analysis.stems)
 
     def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
         """A question a topic explains as fully as its best fact asks about the whole topic.

@@ -30,6 +30,7 @@ _COUNT = re.compile(
     r"|half|percent)\b",
     re.IGNORECASE,
 )
+_NAME = re.compile(r"\b[A-Z][\w'’-]*")
 # A speaker label such as "SYSTEM:" or "User:", which frames a fake conversation.
 _LABEL = re.compile(r"^\W*\w+(?:\s+\w+)?\W*:$")
 _ASKS = re.compile(r"\?|\b(?:who|what|whats|when|where|why|how|which)\b", re.IGNORECASE)
@@ -53,6 +54,7 @@ class LanguageRecord(BaseModel):
     synonyms: Mapping[str, tuple[str, ...]]
     injection_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     count_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+    name_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     entities: tuple[str, ...] = ()
 
     @field_validator("synonyms")
@@ -85,6 +87,7 @@ class Language(BaseModel):
     phrase_lengths: Mapping[str, tuple[int, ...]]
     injection: tuple[re.Pattern[str], ...]
     count: tuple[re.Pattern[str], ...]
+    name: tuple[re.Pattern[str], ...]
     entities: frozenset[str]
     vocabulary: frozenset[str]
     fingerprint: str
@@ -117,6 +120,7 @@ class Language(BaseModel):
             phrase_lengths=_lengths_by_first_word(phrases),
             injection=tuple(re.compile(p, re.IGNORECASE) for p in record.injection_patterns),
             count=tuple(re.compile(p, re.IGNORECASE) for p in record.count_patterns),
+            name=tuple(re.compile(p, re.IGNORECASE) for p in record.name_patterns),
             entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
             fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
@@ -154,6 +158,19 @@ class Language(BaseModel):
     def asks_count(self, text: str) -> bool:
         """True when the question wants a number ("how many ML jobs did Disney post?")."""
         return any(pattern.search(text) for pattern in self.count)
+
+    def asks_name(self, text: str) -> bool:
+        """True when the question wants a name ("what's the gaming studio called?")."""
+        return any(pattern.search(text) for pattern in self.name)
+
+    def names_in(self, text: str) -> frozenset[str]:
+        """Stems of the capitalised words of a statement (bar stopwords): the names it gives.
+
+        Stems, not canonical terms: "the actors' union" reads as SAG-AFTRA, yet a question
+        about it still wants the name.
+        """
+        words = (w for name in _NAME.findall(text) for w in words_of(name))
+        return frozenset(stem(w) for w in words if w not in self.stopwords)
 
     def without_instructions(self, text: str) -> str:
         """The question a message still asks once every clause that instructs is dropped.

@@ -83,6 +83,8 @@ class Analysis:
     terms: tuple[str, ...]
     matches: tuple[Match, ...] = field(default=())
     asks_count: bool = False
+    asks_name: bool = False
+    stems: frozenset[str] = frozenset()
 
     @property
     def best(self) -> Match | None:
@@ -163,7 +165,11 @@ class Matcher:
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
         return Analysis(
-            terms=terms, matches=tuple(matches), asks_count=self.language.asks_count(question)
+            terms=terms,
+            matches=tuple(matches),
+            asks_count=self.language.asks_count(question),
+            asks_name=self.language.asks_name(question),
+            stems=frozenset(stem(w) for w in words),
         )
 
     def _resemblance(self, weights: dict[str, float], total: float) -> dict[int, float]:

@@ -136,6 +136,19 @@ def test_a_count_the_article_does_not_give_is_declined_not_answered_vaguely(engi
     assert counted.fact_ids == ("actor-earnings",)
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("what's the name of netflix's gaming studio", None),  # the article never names it
+        ("what's the name of the deepfake dating show", "deep-fake-love"),
+        ("whats the actors union called", "who-sag-aftra"),
+    ],
+)
+def test_a_name_is_only_answered_by_a_fact_that_gives_one(engine, question, fact_id):
+    answer = engine.ask(question)
+    assert answer.fact_ids == ((fact_id,) if fact_id else ()), answer.answer
+
+
 def test_greeting_gets_an_introduction_not_a_fact(engine, knowledge):
     answer = engine.ask("hi")
     assert answer.status == "declined"

@@ -84,6 +84,13 @@ def test_questions_that_want_a_number_are_recognised(knowledge):
     assert not asks("how much does the netflix ml job pay")
 
 
+def test_the_names_a_statement_gives_are_its_capitalised_words(knowledge):
+    names = knowledge.language.names_in("The WGA is the Writers Guild of America.")
+    assert names == {"wga", "writer", "guild", "america"}
+    assert knowledge.language.asks_name("what's the gaming studio called?")
+    assert not knowledge.language.asks_name("what did the studio say?")
+
+
 def test_article_is_split_into_addressable_passages(knowledge):
     article = knowledge.article
     assert article.paragraph_count == 11
