@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from knowledge.cache import load_engine
 from knowledge.engine import AnswerEngine
 from knowledge.loading import KnowledgeBaseError, load_knowledge_base
 from knowledge.models import Answer, KnowledgeBase
@@ -81,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _engine(args: argparse.Namespace) -> AnswerEngine:
-    return AnswerEngine(load_knowledge_base(args.data_dir))
+    return load_engine(args.data_dir)
 
 
 def _ask(args: argparse.Namespace) -> int:

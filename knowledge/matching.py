@@ -141,6 +141,17 @@ class Matcher:
         }
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the per-process correction cache, so a built index can be pickled."""
+        state = self.__dict__.copy()
+        del state["_correct"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Restore a pickled index with a fresh correction cache."""
+        self.__dict__.update(state)
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
     def analyse(self, question: str) -> Analysis:
         """Terms of the question and every entry ranked by score, best first."""
         words = [self._correct(w) for w in words_of(question)]
