@@ -25,7 +25,7 @@ from knowledge.evaluation import (
 from knowledge.loading import default_data_dir
 
 CASES = Path(__file__).parent / "eval" / "questions.toml"
-HOLDOUT_CORRECT_FLOOR = 0.70
+HOLDOUT_CORRECT_FLOOR = 0.75
 HOLDOUT_WRONG_CEILING = 0.015
 HOLDOUT_DECLINE_FLOOR = 0.95
 
