@@ -38,9 +38,12 @@ def source_line(citation: Citation) -> str:
     )
 
 
-def fact_text(fact: FactAnswer) -> str:
-    """A fact with each of its quotes and their sources."""
-    lines = [statement_text(fact)]
+def fact_text(fact: FactAnswer, *, dated: bool = True) -> str:
+    """A fact with each of its quotes and their sources.
+
+    `dated=False` leaves out the as-of date, for a list that states it once for all its facts.
+    """
+    lines = [statement_text(fact) if dated else fact.statement]
     for citation in fact.citations:
         lines += [f"  > {citation.quote}", f"  — {source_line(citation)}"]
     return "\n".join(lines)
@@ -53,12 +56,21 @@ def reply_text(
     suggestions_header: str = "Did you mean:",
 ) -> str:
     """The complete reply: lead sentence, facts with citations, then any suggestions."""
-    parts = [lead] if lead else []
     facts = list(facts)
+    shared = _shared_as_of(facts)
+    if shared is not None:
+        lead = f"{lead} All are as of {date_text(shared)}, the article's date.".strip()
+    parts = [lead] if lead else []
     bullet = "- " if len(facts) > 1 else ""
-    parts += [bullet + fact_text(fact) for fact in facts]
+    parts += [bullet + fact_text(fact, dated=shared is None) for fact in facts]
     suggestions = list(suggestions)
     if suggestions:
         bullets = "\n".join(f"- {s}" for s in suggestions)
         parts.append(f"{suggestions_header}\n{bullets}" if suggestions_header else bullets)
     return "\n\n".join(parts)
+
+
+def _shared_as_of(facts: list[FactAnswer]) -> date | None:
+    """The one as-of date of a list of several facts, said once instead of before each."""
+    dates = {fact.as_of for fact in facts if fact.as_of is not None}
+    return dates.pop() if len(facts) > 1 and len(dates) == 1 else None

@@ -52,6 +52,15 @@ def test_time_bound_answers_say_as_of_when(engine):
     assert answer.answer.startswith("As of July 31, 2023 (the article's date):")
 
 
+def test_a_topic_list_states_its_as_of_date_once(engine):
+    answer = engine.ask("strike status?")
+    assert answer.status == "topic"
+    assert len(answer.facts) > 1
+    assert all(fact.as_of is not None for fact in answer.facts)
+    assert answer.answer.count("July 31, 2023, the article's date") == 1
+    assert "As of July 31, 2023 (the article's date):" not in answer.answer
+
+
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
