@@ -14,7 +14,7 @@ import discord
 
 from bot import limits
 from knowledge.models import Answer, AnswerStatus, Citation, FactAnswer, KnowledgeBase
-from knowledge.replies import date_text, source_line, statement_text
+from knowledge.replies import date_text, shared_as_of, source_line, statement_text
 
 COLOURS: dict[AnswerStatus, discord.Colour] = {
     "answered": discord.Colour.green(),
@@ -65,7 +65,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
         return embed
     suggestions = "\n".join(f"• {s}" for s in answer.suggestions)
     embed.description = _description(answer.lead, suggestions)
-    _add_fields(embed, _fact_fields(answer.facts), hint="`/facts` lists every fact of a topic.")
+    fields = _fact_fields(answer.facts, dated=shared_as_of(answer.facts) is None)
+    _add_fields(embed, fields, hint="`/facts` lists every fact of a topic.")
     return embed
 
 
@@ -198,14 +199,23 @@ def _evidence(citation: Citation) -> str:
 
 
 def _fact_fields(
-    facts: Sequence[FactAnswer], *, start: int = 1, total: int | None = None
+    facts: Sequence[FactAnswer], *, start: int = 1, total: int | None = None, dated: bool = True
 ) -> list[Field]:
-    """One field per fact: its statement (with any as-of date) and every quote behind it."""
+    """One field per fact: its statement and every quote behind it.
+
+    The statement carries its as-of date unless `dated` is False, when the embed's lead
+    already states it once for all.
+    """
     total = len(facts) if total is None else total
     return [
         (
             f"Fact {start + i} of {total}",
-            "\n".join([statement_text(fact), *(_evidence(c) for c in fact.citations)]),
+            "\n".join(
+                [
+                    statement_text(fact) if dated else fact.statement,
+                    *(_evidence(c) for c in fact.citations),
+                ]
+            ),
         )
         for i, fact in enumerate(facts)
     ]

@@ -15,7 +15,7 @@ from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.language import states_count
 from knowledge.matching import Analysis, Match, Matcher, Weights
 from knowledge.models import Answer, AnswerStatus, Fact, KnowledgeBase
-from knowledge.replies import reply_text
+from knowledge.replies import reply_text, with_as_of_note
 
 MAX_SUGGESTIONS = 3
 
@@ -238,6 +238,7 @@ class AnswerEngine:
         suggestions_header: str = "Did you mean:",
     ) -> Answer:
         stated = tuple(f.stated() for f in facts or [])
+        lead = with_as_of_note(lead, stated)
         return Answer(
             question=question,
             status=status,

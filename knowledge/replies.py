@@ -6,7 +6,7 @@ so a citation reads the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from knowledge.models import Citation, FactAnswer
@@ -57,12 +57,10 @@ def reply_text(
 ) -> str:
     """The complete reply: lead sentence, facts with citations, then any suggestions."""
     facts = list(facts)
-    shared = _shared_as_of(facts)
-    if shared is not None:
-        lead = f"{lead} All are as of {date_text(shared)}, the article's date.".strip()
     parts = [lead] if lead else []
     bullet = "- " if len(facts) > 1 else ""
-    parts += [bullet + fact_text(fact, dated=shared is None) for fact in facts]
+    dated = shared_as_of(facts) is None
+    parts += [bullet + fact_text(fact, dated=dated) for fact in facts]
     suggestions = list(suggestions)
     if suggestions:
         bullets = "\n".join(f"- {s}" for s in suggestions)
@@ -70,7 +68,15 @@ def reply_text(
     return "\n\n".join(parts)
 
 
-def _shared_as_of(facts: list[FactAnswer]) -> date | None:
+def with_as_of_note(lead: str, facts: Sequence[FactAnswer]) -> str:
+    """The lead of a list of facts, saying once the as-of date they all share."""
+    shared = shared_as_of(facts)
+    if shared is None:
+        return lead
+    return f"{lead} All are as of {date_text(shared)}, the article's date.".strip()
+
+
+def shared_as_of(facts: Sequence[FactAnswer]) -> date | None:
     """The one as-of date of a list of several facts, said once instead of before each."""
     dates = {fact.as_of for fact in facts if fact.as_of is not None}
     return dates.pop() if len(facts) > 1 and len(dates) == 1 else None

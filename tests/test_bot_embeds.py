@@ -84,6 +84,8 @@ def test_a_topic_lists_each_fact_with_its_quotes(engine: AnswerEngine) -> None:
     ]
     for field, fact in zip(embed.fields, answer.facts, strict=True):
         assert all(f"> {c.quote}" in (field.value or "") for c in fact.citations)
+        assert (field.value or "").startswith(fact.statement)  # the lead states the as-of date
+    assert "All are as of July 31, 2023" in (embed.description or "")
     assert accepted_by_discord(embed) == []
 
 
