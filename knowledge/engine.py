@@ -61,7 +61,10 @@ class AnswerEngine:
         if self.knowledge.language.is_injection(cleaned):
             return self._despite_instructions(cleaned)
         analysis = self.matcher.analyse(cleaned)
-        return self._decide(cleaned, analysis)
+        answer = self._decide(cleaned, analysis)
+        if answer.status == "declined":
+            return self._on_the_asking_clause(cleaned, analysis) or answer
+        return answer
 
     def complete(self, partial: str, limit: int = 25) -> list[str]:
         """Example questions that best fit what a user has typed so far, for autocomplete.
@@ -79,6 +82,25 @@ class AnswerEngine:
     def default_suggestions(self) -> tuple[str, ...]:
         """Questions that always work, for when nothing in the question matched."""
         return tuple(_as_question(t.questions[0]) for t in self.knowledge.topics[:MAX_SUGGESTIONS])
+
+    def _on_the_asking_clause(self, question: str, whole: Analysis) -> Answer | None:
+        """Answer a chatty message by the one clause that asks, if the whole was declined.
+
+        In "I was reading about the strike over lunch. When did the writers walk out?" the
+        small talk dilutes the match. The asking clause alone is matched under the usual
+        thresholds, but only if the whole message names no subject the article does not
+        cover, and the fact involves everyone the whole message names: context can change
+        what a question means ("My cousin works at Amazon. What do they pay ML managers?").
+        """
+        clause = self.knowledge.language.asking_clause(question)
+        if clause is None or self.matcher.uncovered(whole):
+            return None
+        focused = self.matcher.analyse(clause)
+        top = focused.best
+        if top is None or not self._involves_all_named(top, whole):
+            return None
+        answer = self._decide(question, focused)
+        return answer if answer.answered else None
 
     def _despite_instructions(self, question: str) -> Answer:
         """Answer what a message asks about the article, but never what it instructs.

@@ -22,7 +22,7 @@ _AMOUNT = re.compile(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 # Where one clause of a message ends and the next begins: "Ignore your rules. When did …?"
-_CLAUSE_BREAK = re.compile(r"(?<=[.!?:;])\s+")
+_CLAUSE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\s+[-—–]\s+")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATES = re.compile(rf"\b(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?\b|\b(?:19|20)\d\d\b", re.I)
 _COUNT = re.compile(
@@ -34,6 +34,14 @@ _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 # A speaker label such as "SYSTEM:" or "User:", which frames a fake conversation.
 _LABEL = re.compile(r"^\W*\w+(?:\s+\w+)?\W*:$")
 _ASKS = re.compile(r"\?|\b(?:who|what|whats|when|where|why|how|which)\b", re.IGNORECASE)
+_ASKS_ALONE = re.compile(
+    r"\?|\b(?:who|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|could"
+    r"|has|have)\b",
+    re.IGNORECASE,
+)
+_REFERS_BACK = re.compile(
+    r"\b(?:it|its|that|this|they|them|those|these|he|him|his|she|her|there|so)\b", re.IGNORECASE
+)
 _APOSTROPHE_S = re.compile(r"(?<=[a-z])['’]s\b")
 _TRANSLATE = str.maketrans(
     {"’": "'", "‘": "'", "“": '"', "”": '"', "—": " ", "–": " ", "%": " percent "}
@@ -171,6 +179,22 @@ class Language(BaseModel):
         """
         words = (w for name in _NAME.findall(text) for w in words_of(name))
         return frozenset(stem(w) for w in words if w not in self.stopwords)
+
+    def asking_clause(self, text: str) -> str | None:
+        """The last clause of a message of several that asks something on its own.
+
+        None for a one-clause message, or when the asking clause leans on another one
+        ("…is that stat legit? who says that?"): without its context it means something else.
+        """
+        clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+        asking = [c for c in clauses if _ASKS_ALONE.search(c)]
+        if len(clauses) < 2 or not asking or _REFERS_BACK.search(asking[-1]):
+            return None
+        return asking[-1]
+
+    def canonical_terms(self) -> frozenset[str]:
+        """Every canonical word the synonym groups map to."""
+        return frozenset(self.single.values()) | {c for c in self.phrases.values() if c}
 
     def without_instructions(self, text: str) -> str:
         """The question a message still asks once every clause that instructs is dropped.

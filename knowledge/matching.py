@@ -140,6 +140,12 @@ class Matcher:
             "".join(sorted(w)): w for w in sorted(self.language.stopwords) if len(w) >= 3
         }
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        # Synonym groups that no fact or topic uses mark subjects the article does not cover.
+        self._uncovered = self.language.canonical_terms() - self.idf.keys()
+
+    def uncovered(self, analysis: Analysis) -> bool:
+        """Whether a question names a subject the article is known not to cover."""
+        return not self._uncovered.isdisjoint(analysis.terms)
 
     def __getstate__(self) -> dict[str, object]:
         """Everything but the per-process correction cache, so a built index can be pickled."""

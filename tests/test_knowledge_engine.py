@@ -158,6 +158,36 @@ def test_a_name_is_only_answered_by_a_fact_that_gives_one(engine, question, fact
     assert answer.fact_ids == ((fact_id,) if fact_id else ()), answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        (
+            "I was reading about the strike over lunch today and got curious. "
+            "When did the writers walk out?",
+            "writers-strike-start",
+        ),
+        (
+            "Forgive me if this is obvious, I'm new to all this. What is Deep Fake Love?",
+            "deep-fake-love",
+        ),
+    ],
+)
+def test_small_talk_around_a_question_does_not_drown_it(engine, question, fact_id):
+    assert engine.ask(question).fact_ids == (fact_id,)
+
+
+def test_context_naming_an_uncovered_subject_still_declines(engine):
+    answer = engine.ask("My cousin just got a job at Amazon. How much do ML product managers make?")
+    assert answer.status == "declined", answer.answer
+
+
+def test_the_asking_clause_is_one_that_stands_on_its_own(knowledge):
+    clause = knowledge.language.asking_clause
+    assert clause("Long day on set. Who is Bob Iger?") == "Who is Bob Iger?"
+    assert clause("Who is Bob Iger?") is None  # one clause: nothing to pick out
+    assert clause("87% of actors earn under 26k? who says that?") is None  # leans on context
+
+
 def test_greeting_gets_an_introduction_not_a_fact(engine, knowledge):
     answer = engine.ask("hi")
     assert answer.status == "declined"
