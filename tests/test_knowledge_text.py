@@ -27,6 +27,15 @@ def test_discord_noise_is_stripped(raw, clean):
     assert clean_question(raw) == clean
 
 
+def test_the_ascii_fast_path_cleans_exactly_like_the_general_one():
+    # A few control characters (too many would read as binary), then every printable one.
+    ascii_text = "\x01\x07\x1b\x7f" + "".join(chr(code) for code in range(32, 127))
+    cleaned = clean_question(ascii_text)
+    assert "^" not in cleaned
+    assert "\x7f" not in cleaned
+    assert clean_question(ascii_text + " é") == cleaned + " é"  # the per-character path
+
+
 def test_only_noise_leaves_nothing_to_match():
     assert clean_question("<@123> 🤔") == ""
 
