@@ -33,8 +33,8 @@ _COUNT = re.compile(
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 # A speaker label such as "SYSTEM:" or "User:", which frames a fake conversation.
 _LABEL = re.compile(r"^\W*\w+(?:\s+\w+)?\W*:$")
-_ASKS = re.compile(r"\?|\b(?:who|what|whats|when|where|why|how|which)\b", re.IGNORECASE)
-_ASKS_ALONE = re.compile(
+# A clause that asks something: a question mark, a question word, or a leading verb.
+_ASKS = re.compile(
     r"\?|\b(?:who|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|could"
     r"|has|have)\b",
     re.IGNORECASE,
@@ -126,9 +126,9 @@ class Language(BaseModel):
             single=single,
             phrases=phrases,
             phrase_lengths=_lengths_by_first_word(phrases),
-            injection=tuple(re.compile(p, re.IGNORECASE) for p in record.injection_patterns),
-            count=tuple(re.compile(p, re.IGNORECASE) for p in record.count_patterns),
-            name=tuple(re.compile(p, re.IGNORECASE) for p in record.name_patterns),
+            injection=_compiled(record.injection_patterns),
+            count=_compiled(record.count_patterns),
+            name=_compiled(record.name_patterns),
             entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
             fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
@@ -187,7 +187,7 @@ class Language(BaseModel):
         ("…is that stat legit? who says that?"): without its context it means something else.
         """
         clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
-        asking = [c for c in clauses if _ASKS_ALONE.search(c)]
+        asking = [c for c in clauses if _ASKS.search(c)]
         if len(clauses) < 2 or not asking or _REFERS_BACK.search(asking[-1]):
             return None
         return asking[-1]
@@ -217,6 +217,10 @@ def states_count(text: str) -> bool:
     as the answer to one.
     """
     return bool(_COUNT.search(_DATES.sub(" ", text)))
+
+
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
 def _lengths_by_first_word(phrases: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]]:
