@@ -210,12 +210,7 @@ def _fact_fields(
     return [
         (
             f"Fact {start + i} of {total}",
-            "\n".join(
-                [
-                    statement_text(fact) if dated else fact.statement,
-                    *(_evidence(c) for c in fact.citations),
-                ]
-            ),
+            "\n".join([statement_text(fact, dated=dated), *(_evidence(c) for c in fact.citations)]),
         )
         for i, fact in enumerate(facts)
     ]

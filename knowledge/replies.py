@@ -23,9 +23,12 @@ def attribution_text(chain: Iterable[str]) -> str:
     return ", reported by ".join([first, *rest])
 
 
-def statement_text(fact: FactAnswer) -> str:
-    """The fact's sentence, prefixed with its as-of date when it was only true at the time."""
-    if fact.as_of is None:
+def statement_text(fact: FactAnswer, *, dated: bool = True) -> str:
+    """The fact's sentence, prefixed with its as-of date when it was only true at the time.
+
+    `dated=False` leaves the date out, for a list that states it once for all its facts.
+    """
+    if fact.as_of is None or not dated:
         return fact.statement
     return f"As of {date_text(fact.as_of)} (the article's date): {fact.statement}"
 
@@ -39,11 +42,8 @@ def source_line(citation: Citation) -> str:
 
 
 def fact_text(fact: FactAnswer, *, dated: bool = True) -> str:
-    """A fact with each of its quotes and their sources.
-
-    `dated=False` leaves out the as-of date, for a list that states it once for all its facts.
-    """
-    lines = [statement_text(fact) if dated else fact.statement]
+    """A fact with each of its quotes and their sources (see `statement_text` for `dated`)."""
+    lines = [statement_text(fact, dated=dated)]
     for citation in fact.citations:
         lines += [f"  > {citation.quote}", f"  — {source_line(citation)}"]
     return "\n".join(lines)
