@@ -1,10 +1,12 @@
-"""The README's Discord guide matches the code: invite permissions and the list of settings."""
+"""The README matches the code: its example reply, invite permissions and list of settings."""
 
 import re
+import shlex
 
 import discord
 from bot_support import REPO
 
+from bot.cli import main
 from bot.settings import Settings
 
 GUIDE = REPO / "README.md"
@@ -27,3 +29,13 @@ def test_every_setting_is_in_the_guides_table() -> None:
     rows = set(re.findall(r"^\| `([A-Z_]+)` \|", GUIDE.read_text(), flags=re.MULTILINE))
 
     assert rows == {name.upper() for name in Settings.model_fields}
+
+
+def test_the_opening_example_is_what_the_command_prints(capsys) -> None:
+    pattern = r"```\n\$ python -m bot (ask [^\n]+)\n(.*?)```"
+    example = re.search(pattern, GUIDE.read_text(), re.DOTALL)
+    assert example is not None
+
+    main(shlex.split(example.group(1)))
+
+    assert capsys.readouterr().out == example.group(2)
