@@ -175,10 +175,20 @@ class Language(BaseModel):
         """Stems of the capitalised words of a statement (bar stopwords): the names it gives.
 
         Stems, not canonical terms: "the actors' union" reads as SAG-AFTRA, yet a question
-        about it still wants the name.
+        about it still wants the name. An acronym the synonym groups read as a common thing
+        ("AI", "CEO") names nothing.
         """
-        words = (w for name in _NAME.findall(text) for w in words_of(name))
+        words = (
+            w
+            for token in _NAME.findall(text)
+            if not (token.isupper() and self._common(token.lower()))
+            for w in words_of(token)
+        )
         return frozenset(stem(w) for w in words if w not in self.stopwords)
+
+    def _common(self, word: str) -> bool:
+        canonical = self.single.get(word)
+        return canonical is not None and canonical not in self.entities
 
     def asking_clause(self, text: str) -> str | None:
         """The last clause of a message of several that asks something on its own.

@@ -149,6 +149,7 @@ def test_a_count_the_article_does_not_give_is_declined_not_answered_vaguely(engi
     ("question", "fact_id"),
     [
         ("what's the name of netflix's gaming studio", None),  # the article never names it
+        ("What's the name of the Netflix games studio", None),
         ("what's the name of the deepfake dating show", "deep-fake-love"),
         ("whats the actors union called", "who-sag-aftra"),
     ],

@@ -96,6 +96,8 @@ def test_questions_that_want_a_number_are_recognised(knowledge):
 def test_the_names_a_statement_gives_are_its_capitalised_words(knowledge):
     names = knowledge.language.names_in("The WGA is the Writers Guild of America.")
     assert names == {"wga", "writer", "guild", "america"}
+    # An acronym for a common thing is no name: this sentence names Netflix and nothing else.
+    assert knowledge.language.names_in("Netflix's gaming department has used AI.") == {"netflix"}
     assert knowledge.language.asks_name("what's the gaming studio called?")
     assert not knowledge.language.asks_name("what did the studio say?")
 
