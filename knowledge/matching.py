@@ -231,32 +231,40 @@ class Matcher:
         self, knowledge: KnowledgeBase
     ) -> Iterable[tuple[EntryKind, str, dict[str, float], list[frozenset[str]]]]:
         """Each entry's kind, id, weighted terms and example term sets, before idf is known."""
+        term_sets = self._term_sets
         for fact in knowledge.facts:
+            examples = term_sets(fact.questions)
             yield (
                 "fact",
                 fact.id,
                 self._weighted(
-                    (self.weights.keyword, [*fact.keywords, *fact.questions]),
-                    (self.weights.answer, [fact.answer, *fact.attribution]),
-                    (self.weights.evidence, [c.quote for c in fact.citations]),
+                    (self.weights.keyword, [*term_sets(fact.keywords), *examples]),
+                    (self.weights.answer, term_sets([fact.answer, *fact.attribution])),
+                    (self.weights.evidence, term_sets(c.quote for c in fact.citations)),
                 ),
-                [self._term_set(q) for q in fact.questions],
+                examples,
             )
         for topic in knowledge.topics:
+            examples = term_sets(topic.questions)
             yield (
                 "topic",
                 topic.id,
-                self._weighted((self.weights.keyword, [*topic.questions, topic.title])),
-                [self._term_set(q) for q in topic.questions],
+                self._weighted((self.weights.keyword, [*examples, *term_sets([topic.title])])),
+                examples,
             )
 
-    def _weighted(self, *sources: tuple[float, list[str]]) -> dict[str, float]:
+    @staticmethod
+    def _weighted(*sources: tuple[float, list[frozenset[str]]]) -> dict[str, float]:
+        """Each term at the strongest strength of any source it appears in."""
         terms: dict[str, float] = {}
-        for strength, texts in sources:
-            for text in texts:
-                for term in self._term_set(text):
+        for strength, term_sets in sources:
+            for term_set in term_sets:
+                for term in term_set:
                     terms[term] = max(terms.get(term, 0.0), strength)
         return terms
+
+    def _term_sets(self, texts: Iterable[str]) -> list[frozenset[str]]:
+        return [self._term_set(text) for text in texts]
 
     def _term_set(self, text: str) -> frozenset[str]:
         return frozenset(self.language.terms(words_of(text)))
