@@ -240,7 +240,9 @@ def _lengths_by_first_word(phrases: Mapping[tuple[str, ...], object]) -> dict[st
     return {first: tuple(sorted(sizes, reverse=True)) for first, sizes in lengths.items()}
 
 
-@lru_cache(maxsize=8192)
+# Sized to hold every text of the knowledge base (about 10,000) with room for questions, so a
+# reload finds them all cached.
+@lru_cache(maxsize=32768)
 def _words(text: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()
     text = _APOSTROPHE_S.sub("", text)
