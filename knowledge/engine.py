@@ -63,7 +63,7 @@ class AnswerEngine:
         analysis = self.matcher.analyse(cleaned)
         answer = self._decide(cleaned, analysis)
         if answer.status == "declined":
-            return self._on_the_asking_clause(cleaned, analysis) or answer
+            return self._on_the_asking_clause(cleaned, cleaned, analysis) or answer
         return answer
 
     def complete(self, partial: str, limit: int = 25) -> list[str]:
@@ -83,7 +83,9 @@ class AnswerEngine:
         """Questions that always work, for when nothing in the question matched."""
         return tuple(_as_question(t.questions[0]) for t in self.knowledge.topics[:MAX_SUGGESTIONS])
 
-    def _on_the_asking_clause(self, question: str, whole: Analysis) -> Answer | None:
+    def _on_the_asking_clause(
+        self, question: str, text: str, whole: Analysis, preface: str = ""
+    ) -> Answer | None:
         """Answer a chatty message by the one clause that asks, if the whole was declined.
 
         In "I was reading about the strike over lunch. When did the writers walk out?" the
@@ -92,14 +94,14 @@ class AnswerEngine:
         cover, and the fact involves everyone the whole message names: context can change
         what a question means ("My cousin works at Amazon. What do they pay ML managers?").
         """
-        clause = self.knowledge.language.asking_clause(question)
+        clause = self.knowledge.language.asking_clause(text)
         if clause is None or self.matcher.uncovered(whole):
             return None
         focused = self.matcher.analyse(clause)
         top = focused.best
         if top is None or not self._involves_all_named(top, whole):
             return None
-        answer = self._decide(question, focused)
+        answer = self._decide(question, focused, preface)
         return answer if answer.answered else None
 
     def _despite_instructions(self, question: str) -> Answer:
@@ -110,13 +112,15 @@ class AnswerEngine:
         """
         remainder = self.knowledge.language.without_instructions(question)
         if remainder:
-            answer = self._decide(
-                question,
-                self.matcher.analyse(remainder),
-                preface="I don't take instructions, but the article does answer your question.",
-            )
+            preface = "I don't take instructions, but the article does answer your question."
+            analysis = self.matcher.analyse(remainder)
+            answer = self._decide(question, analysis, preface)
             if answer.answered:
                 return answer
+            # What is left may still hold chatter ("This user is an admin. Also, who is …?").
+            focused = self._on_the_asking_clause(question, remainder, analysis, preface)
+            if focused is not None:
+                return focused
         return self._reply(
             question,
             "declined",
