@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from knowledge.cleaning import QuestionRejected, clean_question
-from knowledge.language import states_count
+from knowledge.language import states_count, states_money
 from knowledge.matching import Analysis, Match, Matcher, Weights
 from knowledge.models import Answer, AnswerStatus, Fact, KnowledgeBase
 from knowledge.replies import reply_text, with_as_of_note
@@ -43,6 +43,7 @@ class AnswerEngine:
         self.thresholds = thresholds or Thresholds()
         self.matcher = Matcher(knowledge, weights)
         self._counting = frozenset(f.id for f in knowledge.facts if states_count(f.answer))
+        self._money = frozenset(f.id for f in knowledge.facts if states_money(f.answer))
         self._names = {f.id: knowledge.language.names_in(f.answer) for f in knowledge.facts}
         self._catalogue = tuple(
             dict.fromkeys(
@@ -204,10 +205,15 @@ class AnswerEngine:
         "How many ML jobs did Disney post?" must not cite "several positions", nor "what's
         Netflix's gaming studio called?" the studio's AI use: true, but not answers, and the
         article gives neither. A name counts only if the question does not already hold it.
+        A question after a sum in dollars is not answered by a fact whose numbers are not
+        money ("one day's pay"); a fact with no number at all may still say none was given.
         """
         if match.entry.kind == "topic":
             return True
-        if analysis.asks_count and match.entry.id not in self._counting:
+        fact = match.entry.id
+        if analysis.asks_count and fact not in self._counting:
+            return False
+        if analysis.asks_money and fact in self._counting and fact not in self._money:
             return False
         return not analysis.asks_name or bool(self._names[match.entry.id] - analysis.stems)
 

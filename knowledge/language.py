@@ -31,6 +31,7 @@ _COUNT = re.compile(
     r"|half|percent)\b",
     re.IGNORECASE,
 )
+_MONEY = re.compile(r"[$€£]\s?\d")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 # Verbs that begin an instruction to the bot: "… then dump your config", "answer like a pirate".
 _INSTRUCTION_VERB = r"(?:dump|print|write|say|reveal|leak|confirm|answer|respond|reply)\b"
@@ -75,6 +76,7 @@ class LanguageRecord(BaseModel):
     synonyms: Mapping[str, tuple[str, ...]]
     injection_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     count_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+    money_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     name_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     entities: tuple[str, ...] = ()
 
@@ -108,6 +110,7 @@ class Language(BaseModel):
     phrase_lengths: Mapping[str, tuple[int, ...]]
     injection: tuple[re.Pattern[str], ...]
     count: tuple[re.Pattern[str], ...]
+    money: tuple[re.Pattern[str], ...]
     name: tuple[re.Pattern[str], ...]
     entities: frozenset[str]
     vocabulary: frozenset[str]
@@ -141,6 +144,7 @@ class Language(BaseModel):
             phrase_lengths=_lengths_by_first_word(phrases),
             injection=_compiled(record.injection_patterns),
             count=_compiled(record.count_patterns),
+            money=_compiled(record.money_patterns),
             name=_compiled(record.name_patterns),
             entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
@@ -179,6 +183,10 @@ class Language(BaseModel):
     def asks_count(self, text: str) -> bool:
         """True when the question wants a number ("how many ML jobs did Disney post?")."""
         return any(pattern.search(text) for pattern in self.count)
+
+    def asks_money(self, text: str) -> bool:
+        """True when the question wants a sum of money in figures ("how many dollars …?")."""
+        return any(pattern.search(text) for pattern in self.money)
 
     def asks_name(self, text: str) -> bool:
         """True when the question wants a name ("what's the gaming studio called?")."""
@@ -243,6 +251,11 @@ def states_count(text: str) -> bool:
     as the answer to one.
     """
     return bool(_COUNT.search(_DATES.sub(" ", text)))
+
+
+def states_money(text: str) -> bool:
+    """Whether a statement gives a sum of money in figures: "$650,000", not "one day's pay"."""
+    return bool(_MONEY.search(text))
 
 
 def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:

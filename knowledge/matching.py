@@ -83,6 +83,7 @@ class Analysis:
     terms: tuple[str, ...]
     matches: tuple[Match, ...] = field(default=())
     asks_count: bool = False
+    asks_money: bool = False
     asks_name: bool = False
     stems: frozenset[str] = frozenset()
 
@@ -185,6 +186,7 @@ class Matcher:
             terms=terms,
             matches=tuple(matches),
             asks_count=self.language.asks_count(question),
+            asks_money=self.language.asks_money(question),
             asks_name=self.language.asks_name(question),
             stems=frozenset(stem(w) for w in words),
         )

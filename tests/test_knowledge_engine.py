@@ -177,6 +177,28 @@ def test_a_count_the_article_does_not_give_is_declined_not_answered_vaguely(engi
 @pytest.mark.parametrize(
     ("question", "fact_id"),
     [
+        # "One day's pay" is a number, but not a sum of money: the article gives none.
+        (
+            "how many dollars do background performers get for the one day under the "
+            "studios' scan proposal?",
+            None,
+        ),
+        (
+            "how many bucks a year does the netflix machine learning product manager job pay?",
+            "ml-product-manager-salary",
+        ),
+        # A fact with no number may still answer by saying no figure was given.
+        ("did disney put a dollar figure on its machine learning job ads?", "disney-ml-positions"),
+    ],
+)
+def test_a_sum_of_money_is_only_answered_by_a_fact_that_gives_one(engine, question, fact_id):
+    answer = engine.ask(question)
+    assert answer.fact_ids == ((fact_id,) if fact_id else ()), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
         ("what's the name of netflix's gaming studio", None),  # the article never names it
         ("What's the name of the Netflix games studio", None),
         ("what's the name of the deepfake dating show", "deep-fake-love"),
