@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from knowledge.cache import load_engine
+from knowledge.classifier import trained_for
 from knowledge.engine import AnswerEngine
 from knowledge.loading import KnowledgeBaseError, load_knowledge_base
 from knowledge.models import Answer, KnowledgeBase
@@ -165,6 +166,19 @@ def _summary(knowledge: KnowledgeBase) -> str:
         f"{quotes} verbatim quotes, {len(knowledge.topics)} topics:",
     ]
     lines += [f"    {t.id}: {len(t.fact_ids)} facts" for t in knowledge.topics]
+    record = knowledge.classifier
+    if record is None:
+        lines.append("  learned classifier: none; answering from the word matcher alone")
+    elif trained_for(record, knowledge):
+        lines.append(
+            f"  learned classifier: {len(record.labels)} labels, {len(record.features)} "
+            "features, trained for these facts"
+        )
+    else:
+        lines.append(
+            "  learned classifier: OUT OF DATE (trained for other facts), so it is not used; "
+            "retrain it with: python -m knowledge.training"
+        )
     return "\n".join(lines)
 
 

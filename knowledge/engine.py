@@ -7,17 +7,21 @@ a decline or a "which did you mean?" with suggestions. The thresholds below were
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from knowledge.classifier import DECLINE, TOPIC_PREFIX, Classifier, trained_for
 from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.language import states_count, states_money
-from knowledge.matching import Analysis, Match, Matcher, Weights
+from knowledge.matching import Analysis, Entry, Match, Matcher, Weights
 from knowledge.models import Answer, AnswerStatus, Fact, KnowledgeBase
 from knowledge.replies import reply_text, with_as_of_note
 
 MAX_SUGGESTIONS = 3
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Thresholds:
     coverage: float = 0.6  # the best entry must explain this much of the question
     margin: float = 0.1  # a runner-up closer than this makes the question ambiguous
     suggest: float = 0.2  # entries at least this good are offered as "did you mean"
+    learned: float = 0.7  # the learned classifier's guess is used only when this sure
 
 
 class AnswerEngine:
@@ -38,10 +43,14 @@ class AnswerEngine:
         knowledge: KnowledgeBase,
         thresholds: Thresholds | None = None,
         weights: Weights | None = None,
+        *,
+        learned: bool = True,
     ) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         self.matcher = Matcher(knowledge, weights)
+        self.classifier = usable_classifier(knowledge) if learned else None
+        self._fact_entries = {e.id: e for e in self.matcher.entries if e.kind == "fact"}
         self._counting = frozenset(f.id for f in knowledge.facts if states_count(f.answer))
         self._money = frozenset(f.id for f in knowledge.facts if states_money(f.answer))
         self._names = {f.id: knowledge.language.names_in(f.answer) for f in knowledge.facts}
@@ -63,9 +72,12 @@ class AnswerEngine:
             return self._despite_instructions(cleaned)
         analysis = self.matcher.analyse(cleaned)
         answer = self._decide(cleaned, analysis)
-        if answer.status == "declined":
-            return self._on_the_asking_clause(cleaned, cleaned, analysis) or answer
-        return answer
+        if answer.answered:
+            return answer
+        second = self._learned(cleaned, analysis)
+        if second is None and answer.status == "declined":
+            second = self._on_the_asking_clause(cleaned, cleaned, analysis)
+        return second or answer
 
     def complete(self, partial: str, limit: int = 25) -> list[str]:
         """Example questions that best fit what a user has typed so far, for autocomplete.
@@ -100,7 +112,7 @@ class AnswerEngine:
             return None
         focused = self.matcher.analyse(clause)
         top = focused.best
-        if top is None or not self._involves_all_named(top, whole):
+        if top is None or not self._involves_all_named(top.entry, whole):
             return None
         answer = self._decide(question, focused, preface)
         return answer if answer.answered else None
@@ -119,9 +131,11 @@ class AnswerEngine:
             if answer.answered:
                 return answer
             # What is left may still hold chatter ("This user is an admin. Also, who is …?").
-            focused = self._on_the_asking_clause(question, remainder, analysis, preface)
-            if focused is not None:
-                return focused
+            second = self._on_the_asking_clause(
+                question, remainder, analysis, preface
+            ) or self._learned(question, analysis, preface)
+            if second is not None:
+                return second
         return self._reply(
             question,
             "declined",
@@ -130,6 +144,26 @@ class AnswerEngine:
             suggestions=self.default_suggestions(),
             suggestions_header="You could ask:",
         )
+
+    def _learned(self, question: str, analysis: Analysis, preface: str = "") -> Answer | None:
+        """The learned classifier's answer for a question the matcher would not answer.
+
+        Only a confident guess counts (the classifier learned to decline too, from the near
+        misses and out-of-scope questions among its examples), and it must pass the same
+        checks as the matcher's answers: a subject the article does not cover, someone the
+        fact does not involve, or a number or name it does not give still mean a decline.
+        """
+        if self.classifier is None or self.matcher.uncovered(analysis):
+            return None
+        guess = self.classifier.guess(analysis.text)
+        if guess.label == DECLINE or guess.probability < self.thresholds.learned:
+            return None
+        entry = self._fact_entries.get(guess.label)
+        if entry is not None and not (
+            self._involves_all_named(entry, analysis) and self._gives_what_is_asked(entry, analysis)
+        ):
+            return None
+        return self._state(question, guess.label, guess.probability, preface)
 
     def _decide(self, question: str, analysis: Analysis, preface: str = "") -> Answer:
         top = analysis.best
@@ -145,8 +179,8 @@ class AnswerEngine:
         if (
             top.score < limits.answer
             or top.coverage < limits.coverage
-            or not self._involves_all_named(top, analysis)
-            or not self._gives_what_is_asked(top, analysis)
+            or not self._involves_all_named(top.entry, analysis)
+            or not self._gives_what_is_asked(top.entry, analysis)
         ):
             return self._reply(
                 question,
@@ -174,32 +208,37 @@ class AnswerEngine:
                 suggestions=self._suggestions([best, rival]),
                 suggestions_header="",
             )
-        if best.entry.kind == "topic":
-            topic = self.knowledge.topic(best.entry.id)
+        label = TOPIC_PREFIX + best.entry.id if best.entry.kind == "topic" else best.entry.id
+        return self._state(question, label, top.score, preface)
+
+    def _state(self, question: str, label: str, confidence: float, preface: str) -> Answer:
+        """Answer with one fact, or with every fact of a topic ("topic:<id>")."""
+        if label.startswith(TOPIC_PREFIX):
+            topic = self.knowledge.topic(label.removeprefix(TOPIC_PREFIX))
             facts = [self.knowledge.fact(i) for i in topic.fact_ids]
             return self._reply(
                 question,
                 "topic",
                 f"{preface} {topic.title}: {len(facts)} facts from the article.".strip(),
                 facts=facts,
-                confidence=top.score,
+                confidence=confidence,
             )
         return self._reply(
             question,
             "answered",
             preface,
-            facts=[self.knowledge.fact(best.entry.id)],
-            confidence=top.score,
+            facts=[self.knowledge.fact(label)],
+            confidence=confidence,
         )
 
-    def _involves_all_named(self, match: Match, analysis: Analysis) -> bool:
+    def _involves_all_named(self, entry: Entry, analysis: Analysis) -> bool:
         """Whether a fact involves every person, group or thing the question names."""
-        if match.entry.kind == "topic":
+        if entry.kind == "topic":
             return True
         named = self.knowledge.language.entities.intersection(analysis.terms)
-        return named.issubset(match.entry.terms)
+        return named.issubset(entry.terms)
 
-    def _gives_what_is_asked(self, match: Match, analysis: Analysis) -> bool:
+    def _gives_what_is_asked(self, entry: Entry, analysis: Analysis) -> bool:
         """Whether a fact gives the number or the name a question asks for, if it asks one.
 
         "How many ML jobs did Disney post?" must not cite "several positions", nor "what's
@@ -208,14 +247,14 @@ class AnswerEngine:
         A question after a sum in dollars is not answered by a fact whose numbers are not
         money ("one day's pay"); a fact with no number at all may still say none was given.
         """
-        if match.entry.kind == "topic":
+        if entry.kind == "topic":
             return True
-        fact = match.entry.id
+        fact = entry.id
         if analysis.asks_count and fact not in self._counting:
             return False
         if analysis.asks_money and fact in self._counting and fact not in self._money:
             return False
-        return not analysis.asks_name or bool(self._names[match.entry.id] - analysis.stems)
+        return not analysis.asks_name or bool(self._names[fact] - analysis.stems)
 
     def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
         """A question a topic explains as fully as its best fact asks about the whole topic.
@@ -287,3 +326,21 @@ def _as_question(text: str) -> str:
     text = text.strip()
     text = text[0].upper() + text[1:]
     return text if text.endswith("?") else text + "?"
+
+
+def usable_classifier(knowledge: KnowledgeBase) -> Classifier | None:
+    """The knowledge base's learned classifier, if it was trained for exactly these facts.
+
+    After an edit to the facts its labels may mean something else, so until it is retrained
+    (`python -m knowledge.training`) the engine answers from the word matcher alone.
+    """
+    record = knowledge.classifier
+    if record is None:
+        return None
+    if not trained_for(record, knowledge):
+        log.warning(
+            "the learned classifier was trained for other facts and is not used; "
+            "retrain it with: python -m knowledge.training"
+        )
+        return None
+    return Classifier(record)

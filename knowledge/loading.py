@@ -7,6 +7,7 @@ file can fix it without reading Python. All problems are collected, not just the
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
 from importlib.resources import files
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from knowledge.article import ArticleFormatError, parse_article
+from knowledge.classifier import ClassifierRecord
 from knowledge.language import Language, LanguageRecord
 from knowledge.models import (
     Article,
@@ -32,6 +34,8 @@ from knowledge.models import (
 
 FACTS_FILE = "facts.toml"
 LANGUAGE_FILE = "language.toml"
+CLASSIFIER_FILE = "classifier.json"
+_CLASSIFIER_PROBLEMS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -61,10 +65,13 @@ def default_data_dir() -> Path:
     return Path(str(files("knowledge") / "data"))
 
 
-def load_knowledge_base(data_dir: Path | None = None) -> KnowledgeBase:
+def load_knowledge_base(
+    data_dir: Path | None = None, *, with_classifier: bool = True
+) -> KnowledgeBase:
     """Read, validate and resolve the knowledge base in `data_dir`.
 
-    Raises KnowledgeBaseError listing every problem found.
+    Raises KnowledgeBaseError listing every problem found. Without the classifier, the one
+    generated file is not read, so a broken one can still be replaced by retraining.
     """
     directory = data_dir or default_data_dir()
     facts_path = directory / FACTS_FILE
@@ -74,7 +81,10 @@ def load_knowledge_base(data_dir: Path | None = None) -> KnowledgeBase:
     facts_file = _validate_facts(raw, article, facts_path)
     _check_consistency(facts_file, article, facts_path)
     language = _read_language(directory / LANGUAGE_FILE)
-    return _resolve(facts_file, article, language, _version(facts_path, article_path, language))
+    classifier_path = directory / CLASSIFIER_FILE
+    classifier = _read_classifier(classifier_path) if with_classifier else None
+    version = _version([facts_path, article_path, classifier_path], language)
+    return _resolve(facts_file, article, language, classifier, version)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -182,17 +192,50 @@ def _read_language(path: Path) -> Language:
         raise KnowledgeBaseError(_problems_from(error, raw, path)) from None
 
 
-def _version(facts_path: Path, article_path: Path, language: Language) -> str:
+def _read_classifier(path: Path) -> ClassifierRecord | None:
+    """The learned second opinion, or None when the folder has none (it is optional)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise KnowledgeBaseError(
+            [Problem(str(path), None, "-", f"not valid JSON: {error}")]
+        ) from None
+    try:
+        return ClassifierRecord.model_validate(raw)
+    except ValidationError as error:
+        problems = _problems_from(error, {}, path)
+        # A generated file: a few examples say enough, and retraining is the fix.
+        shown = problems[:_CLASSIFIER_PROBLEMS_SHOWN]
+        shown.append(
+            Problem(
+                str(path),
+                None,
+                "-",
+                f"{len(problems)} problem(s) in all; regenerate the file with "
+                "`python -m knowledge.training`",
+            )
+        )
+        raise KnowledgeBaseError(shown) from None
+
+
+def _version(paths: list[Path], language: Language) -> str:
     """A short content hash: changes whenever what the bot can say changes."""
     digest = hashlib.sha256()
-    for path in (facts_path, article_path):
-        digest.update(path.read_bytes())
+    for path in paths:
+        if path.exists():
+            digest.update(path.read_bytes())
     digest.update(language.fingerprint.encode())
     return digest.hexdigest()[:10]
 
 
 def _resolve(
-    facts_file: FactsFile, article: Article, language: Language, version: str
+    facts_file: FactsFile,
+    article: Article,
+    language: Language,
+    classifier: ClassifierRecord | None,
+    version: str,
 ) -> KnowledgeBase:
     source = facts_file.source
     facts = tuple(_resolve_fact(record, article, source) for record in facts_file.facts)
@@ -212,6 +255,7 @@ def _resolve(
         facts=facts,
         language=language,
         version=version,
+        classifier=classifier,
     )
 
 

@@ -80,6 +80,7 @@ class Match:
 class Analysis:
     """What the matcher understood of a question."""
 
+    text: str
     terms: tuple[str, ...]
     matches: tuple[Match, ...] = field(default=())
     asks_count: bool = False
@@ -164,7 +165,7 @@ class Matcher:
         words = [self._correct(w) for w in words_of(question)]
         terms = tuple(dict.fromkeys(self.language.terms(words)))
         if not terms:
-            return Analysis(terms=terms)
+            return Analysis(text=question, terms=terms)
         weights = {t: self.idf.get(t, self.unknown_weight) for t in terms}
         total = sum(weights.values())
         explained: dict[int, float] = {}
@@ -183,6 +184,7 @@ class Matcher:
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
         return Analysis(
+            text=question,
             terms=terms,
             matches=tuple(matches),
             asks_count=self.language.asks_count(question),

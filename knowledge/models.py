@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from knowledge.classifier import ClassifierRecord
 from knowledge.language import Language
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
@@ -225,6 +226,8 @@ class KnowledgeBase(_Frozen):
     facts: tuple[Fact, ...]
     language: Language
     version: str
+    # The learned second opinion shipped beside the facts, if any (see knowledge.classifier).
+    classifier: ClassifierRecord | None = None
 
     def fact(self, fact_id: str) -> Fact:
         """The fact with this id; KeyError if there is none."""

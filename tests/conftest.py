@@ -37,6 +37,12 @@ def engine(knowledge: KnowledgeBase) -> AnswerEngine:
     return AnswerEngine(knowledge)
 
 
+@pytest.fixture(scope="session")
+def words_only_engine(knowledge: KnowledgeBase) -> AnswerEngine:
+    """The engine without its learned classifier: the word matcher's own decisions."""
+    return AnswerEngine(knowledge, learned=False)
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
     """A loopback Discord (REST and gateway) that discord.py is pointed at for one test."""

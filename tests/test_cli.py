@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import _chat_loop, main
+from knowledge.loading import default_data_dir
 
 
 def run_cli(
@@ -127,6 +129,20 @@ def test_kb_check_on_broken_data_exits_3_naming_the_problem(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "facts.toml" in err
     assert "not valid TOML" in err
+
+
+def test_kb_check_says_when_the_learned_classifier_is_out_of_date(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    facts = data / "facts.toml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("somewhere between", "anywhere between", 1),
+        encoding="utf-8",
+    )
+    assert main(["--data-dir", str(data), "kb", "check"]) == 0
+    assert "OUT OF DATE" in capsys.readouterr().out
+    assert main(["kb", "check"]) == 0
+    assert "trained for these facts" in capsys.readouterr().out
 
 
 def test_unknown_command_is_a_usage_error():

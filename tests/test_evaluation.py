@@ -25,7 +25,7 @@ from knowledge.evaluation import (
 from knowledge.loading import default_data_dir
 
 CASES = Path(__file__).parent / "eval" / "questions.toml"
-HOLDOUT_CORRECT_FLOOR = 0.75
+HOLDOUT_CORRECT_FLOOR = 0.90
 HOLDOUT_WRONG_CEILING = 0.015
 HOLDOUT_DECLINE_FLOOR = 0.95
 
@@ -46,9 +46,19 @@ def test_evaluation_set_is_big_enough_and_split(cases, knowledge):
 
 def test_holdout_quality_floor(cases, engine):
     report = evaluate("engine", engine_labels(engine), cases, "holdout")
-    assert report.overall.rate("wrong") <= HOLDOUT_WRONG_CEILING, report.misses
+    # Only the counts on failure: the held-out questions themselves stay unseen.
+    assert report.overall.rate("wrong") <= HOLDOUT_WRONG_CEILING, report.overall
     assert report.out_of_scope.rate("correct") >= HOLDOUT_DECLINE_FLOOR
     assert report.overall.rate("correct") >= HOLDOUT_CORRECT_FLOOR
+
+
+def test_the_learned_classifier_adds_many_answers_and_few_wrong_ones(
+    cases, engine, words_only_engine
+):
+    ours = evaluate("engine", engine_labels(engine), cases, "holdout").overall
+    words = evaluate("words", engine_labels(words_only_engine), cases, "holdout").overall
+    assert ours.rate("correct") >= words.rate("correct") + 0.05
+    assert ours.wrong <= words.wrong + 2
 
 
 def test_engine_beats_the_plain_baseline(cases, engine, knowledge):

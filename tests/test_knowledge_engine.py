@@ -265,8 +265,9 @@ def test_real_words_are_not_corrected_into_other_meanings(engine, word):
     assert engine.matcher._correct(word) == word
 
 
-def test_too_close_to_call_says_so_and_offers_both(engine):
-    answer = engine.ask("iger quote")
+def test_too_close_to_call_says_so_and_offers_both(words_only_engine):
+    # The word matcher alone: the learned classifier may settle a tie it is sure about.
+    answer = words_only_engine.ask("iger quote")
     assert answer.status == "ambiguous"
     assert not answer.answered
     assert len(answer.suggestions) >= 2

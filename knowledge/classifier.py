@@ -1,0 +1,152 @@
+"""A learned second opinion on which fact a question is about.
+
+The word matcher declines any paraphrase it has no words for ("what's the big N dangling for
+that ML gig?"). A linear model trained on thousands of labelled questions recognises many of
+them from the shapes of their words. It is consulted only when the matcher would not answer,
+and only a confident guess is used (see `AnswerEngine`); "decline" is one of the labels it
+learns, from the near misses and out-of-scope questions among its examples.
+
+The model is data, like the facts: `data/classifier.json`, written by `python -m
+knowledge.training` and validated at load. It names the knowledge base it was trained with,
+and the engine does not use it with any other: after an edit to the facts, until it is
+retrained, the bot answers from the matcher alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from knowledge.language import words_of
+
+if TYPE_CHECKING:
+    from knowledge.models import KnowledgeBase
+
+DECLINE = "decline"
+TOPIC_PREFIX = "topic:"
+
+
+def features(text: str) -> list[str]:
+    """What the model sees of a text: its words, word pairs, and 3- and 4-letter pieces.
+
+    The letter pieces ("sal", "alar", …) let a typo or an unseen inflection share most of its
+    features with the word it stands for.
+    """
+    words = words_of(text)
+    found = [f"w:{w}" for w in words]
+    found += [f"b:{a} {b}" for a, b in pairwise(words)]
+    for word in words:
+        padded = f" {word} "
+        found += [padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
+    return found
+
+
+def knowledge_fingerprint(knowledge: KnowledgeBase) -> str:
+    """Changes whenever a label's meaning may change: a fact's id, topic, answer or questions."""
+    digest = hashlib.sha256()
+    for fact in knowledge.facts:
+        digest.update(repr((fact.id, fact.topic, fact.answer, fact.questions)).encode())
+    for topic in knowledge.topics:
+        digest.update(repr((topic.id, topic.questions)).encode())
+    return digest.hexdigest()[:16]
+
+
+def trained_for(record: ClassifierRecord, knowledge: KnowledgeBase) -> bool:
+    """Whether the model was trained with exactly these facts, so its labels mean them."""
+    known = {f.id for f in knowledge.facts} | {TOPIC_PREFIX + t.id for t in knowledge.topics}
+    return record.trained_for == knowledge_fingerprint(knowledge) and set(record.labels) <= (
+        known | {DECLINE}
+    )
+
+
+class ClassifierRecord(BaseModel):
+    """The `classifier.json` file: a sparse multinomial logistic regression over `features`.
+
+    Feature `i` has inverse document frequency `idf[i]` and non-zero weights
+    `weights[starts[i]:starts[i + 1]]` for the labels `label_indices[starts[i]:starts[i + 1]]`
+    (a compressed sparse row matrix): flat lists load and validate far faster than a table.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    trained_for: str = Field(min_length=1)
+    training_set: str = Field(min_length=1)
+    labels: tuple[str, ...] = Field(min_length=2)
+    intercepts: tuple[float, ...]
+    features: tuple[str, ...]
+    idf: tuple[float, ...]
+    starts: tuple[int, ...]
+    label_indices: tuple[int, ...]
+    weights: tuple[float, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClassifierRecord:
+        labels, features = len(self.labels), len(self.features)
+        if DECLINE not in self.labels:
+            raise ValueError(f"the labels must include {DECLINE!r}")
+        expected = [
+            ("intercepts", len(self.intercepts), labels),
+            ("idf", len(self.idf), features),
+            ("starts", len(self.starts), features + 1),
+            ("weights", len(self.weights), len(self.label_indices)),
+        ]
+        for field, found, wanted in expected:
+            if found != wanted:
+                raise ValueError(f"{field} has {found} entries; expected {wanted}")
+        if self.starts[0] != 0 or self.starts[-1] != len(self.weights):
+            raise ValueError("starts must run from 0 to the number of weights")
+        if any(a > b for a, b in pairwise(self.starts)):
+            raise ValueError("starts must not decrease")
+        if (
+            self.label_indices
+            and not 0 <= min(self.label_indices) <= max(self.label_indices) < labels
+        ):
+            raise ValueError(f"label_indices must be in 0..{labels - 1}")
+        if min(self.idf, default=1.0) <= 0:
+            raise ValueError("every idf must be positive")
+        return self
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The model's most likely label for a text, and how sure it is (0..1)."""
+
+    label: str
+    probability: float
+
+
+class Classifier:
+    """A `ClassifierRecord` unpacked for fast scoring; scores a question in well under 1 ms."""
+
+    def __init__(self, record: ClassifierRecord) -> None:
+        self.labels = record.labels
+        self._record = record
+        self._rows = {feature: row for row, feature in enumerate(record.features)}
+
+    def guess(self, text: str) -> Guess:
+        """The most likely label for `text`; DECLINE with certainty when nothing is known."""
+        record = self._record
+        counts: dict[int, int] = {}
+        for row in map(self._rows.get, features(text)):
+            if row is not None:
+                counts[row] = counts.get(row, 0) + 1
+        if not counts:
+            return Guess(DECLINE, 1.0)
+        # The tf-idf vector, as in training: sublinear term frequency, then unit length.
+        vector = {row: (1 + math.log(n)) * record.idf[row] for row, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        scores = list(record.intercepts)
+        starts, indices, weights = record.starts, record.label_indices, record.weights
+        for row, value in vector.items():
+            scaled = value / norm
+            for k in range(starts[row], starts[row + 1]):
+                scores[indices[k]] += weights[k] * scaled
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        best = exps.index(1.0)
+        return Guess(self.labels[best], 1.0 / sum(exps))

@@ -1,0 +1,158 @@
+"""Train the learned second opinion and write `data/classifier.json`.
+
+Run `python -m knowledge.training` from a checkout after editing the facts or the evaluation
+set; it needs the `train` extra (scikit-learn). It learns from the knowledge base's own
+example questions and from the *tune* split of the evaluation set, never from the held-out
+split, so `python -m knowledge.evaluation` still measures questions the model has not seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from knowledge.classifier import (
+    DECLINE,
+    TOPIC_PREFIX,
+    ClassifierRecord,
+    features,
+    knowledge_fingerprint,
+)
+from knowledge.cleaning import QuestionRejected, clean_question
+from knowledge.evaluation import DEFAULT_CASES, Case, load_cases
+from knowledge.loading import (
+    CLASSIFIER_FILE,
+    KnowledgeBaseError,
+    default_data_dir,
+    load_knowledge_base,
+)
+from knowledge.models import KnowledgeBase
+
+# Chosen by leave-one-batch-out runs over the tune split's writer batches (train on all but
+# one batch, measure on it): weaker regularisation (a larger C) answered more paraphrases at
+# the same wrong-answer rate; leaving out features found in more than MAX_DOCUMENT_SHARE of
+# the examples ("the", " wh") and weights below PRUNE cut the work per question tenfold and
+# lost nothing.
+REGULARISATION_C = 50.0
+PRUNE = 0.3
+MIN_DOCUMENT_FREQUENCY = 2
+MAX_DOCUMENT_SHARE = 0.02
+
+
+def tune_cases(cases: Iterable[Case]) -> list[Case]:
+    """The cases the model may learn from: the tune split only."""
+    return [case for case in cases if case.split == "tune"]
+
+
+def training_set_fingerprint(cases: Sequence[Case]) -> str:
+    """Changes whenever a tune question or its label changes."""
+    digest = hashlib.sha256()
+    for case in tune_cases(cases):
+        digest.update(repr((case.question, case.expect)).encode())
+    return digest.hexdigest()[:16]
+
+
+def examples(knowledge: KnowledgeBase, cases: Sequence[Case]) -> tuple[list[str], list[str]]:
+    """Cleaned texts and their labels: the facts' and topics' questions, then the tune cases.
+
+    A case with several acceptable labels is learned as its first; a question the cleaner
+    rejects (empty, binary) never reaches the model at run time either, so it is skipped.
+    """
+    labelled = [(q, f.id) for f in knowledge.facts for q in f.questions]
+    labelled += [(q, TOPIC_PREFIX + t.id) for t in knowledge.topics for q in t.questions]
+    labelled += [(c.question, c.expect[0]) for c in tune_cases(cases)]
+    texts: list[str] = []
+    labels: list[str] = []
+    for question, label in labelled:
+        try:
+            texts.append(clean_question(question))
+        except QuestionRejected:
+            continue
+        labels.append(label)
+    return texts, labels
+
+
+def train(knowledge: KnowledgeBase, cases: Sequence[Case]) -> ClassifierRecord:
+    """Fit a sparse multinomial logistic regression over tf-idf `features`."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 (train extra)
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+
+    texts, labels = examples(knowledge, cases)
+    known = {f.id for f in knowledge.facts} | {TOPIC_PREFIX + t.id for t in knowledge.topics}
+    unknown = sorted(set(labels) - known - {DECLINE})
+    if unknown:
+        raise ValueError(f"labels the knowledge base does not have: {', '.join(unknown)}")
+    vectorizer = TfidfVectorizer(
+        analyzer=features,
+        sublinear_tf=True,
+        min_df=MIN_DOCUMENT_FREQUENCY,
+        max_df=MAX_DOCUMENT_SHARE,
+    )
+    matrix = vectorizer.fit_transform(texts)
+    model = LogisticRegression(C=REGULARISATION_C, max_iter=5000).fit(matrix, labels)
+    label_list = [str(label) for label in model.classes_]
+    features_found = sorted(vectorizer.vocabulary_)
+    starts, label_indices, weights = [0], [], []
+    for feature in features_found:
+        column = vectorizer.vocabulary_[feature]
+        for index, weight in enumerate(model.coef_[:, column]):
+            if abs(weight) >= PRUNE:
+                label_indices.append(index)
+                weights.append(round(float(weight), 4))
+        starts.append(len(weights))
+    return ClassifierRecord(
+        trained_for=knowledge_fingerprint(knowledge),
+        training_set=training_set_fingerprint(cases),
+        labels=tuple(label_list),
+        intercepts=tuple(round(float(b), 4) for b in model.intercept_),
+        features=tuple(features_found),
+        idf=tuple(
+            round(float(vectorizer.idf_[vectorizer.vocabulary_[f]]), 4) for f in features_found
+        ),
+        starts=tuple(starts),
+        label_indices=tuple(label_indices),
+        weights=tuple(weights),
+    )
+
+
+def write(record: ClassifierRecord, path: Path) -> None:
+    """Write one field per line: compact, and a retrain shows which parts changed."""
+    fields = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in record.model_dump().items()]
+    path.write_text("{\n" + ",\n".join(fields) + "\n}\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train on the tune split and write the model beside the facts."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    parser.add_argument("--data", type=Path, default=None, help="knowledge-base folder")
+    args = parser.parse_args(argv)
+    try:
+        knowledge = load_knowledge_base(args.data, with_classifier=False)
+        cases = load_cases(args.cases)
+        record = train(knowledge, cases)
+    except (KnowledgeBaseError, OSError, ValidationError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except ImportError:
+        print("error: training needs scikit-learn: pip install -e '.[train]'", file=sys.stderr)
+        return 1
+    path = (args.data or default_data_dir()) / CLASSIFIER_FILE
+    write(record, path)
+    weights = len(record.weights)
+    print(
+        f"trained on {len(tune_cases(cases))} tune questions and the facts' own questions: "
+        f"{len(record.labels)} labels, {len(record.features)} features, {weights} weights "
+        f"-> {path}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
