@@ -40,6 +40,7 @@ class Case(BaseModel):
     expect: tuple[str, ...] = Field(min_length=1)
     category: str
     split: Literal["tune", "holdout"]
+    batch: int | None = Field(default=None, ge=1)  # which writers' batch it came from
 
 
 class CaseFile(BaseModel):
