@@ -113,7 +113,11 @@ class Matcher:
                 kind=kind,
                 id=entry_id,
                 terms=terms,
-                examples=tuple(Example(e, sum(self.idf.get(t, 0.0) for t in e)) for e in examples),
+                # fsum: a frozenset's order changes with the hash seed, and a plain float sum
+                # with it, which could tip a question sitting exactly on a threshold.
+                examples=tuple(
+                    Example(e, math.fsum(self.idf.get(t, 0.0) for t in e)) for e in examples
+                ),
             )
             for kind, entry_id, terms, examples in drafts
         )

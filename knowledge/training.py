@@ -36,14 +36,14 @@ from knowledge.loading import (
 from knowledge.models import KnowledgeBase
 
 # Chosen by leave-one-batch-out runs over the tune split's writer batches (train on all but
-# one batch, measure on it): weaker regularisation (a larger C) answered more paraphrases at
-# the same wrong-answer rate; leaving out features found in more than MAX_DOCUMENT_SHARE of
-# the examples ("the", " wh") and weights below PRUNE cut the work per question tenfold and
-# lost nothing.
+# one batch, measure on it; see `cross_validate`): weaker regularisation (a larger C) answered
+# more paraphrases at the same wrong-answer rate; leaving out weights below PRUNE and features
+# found in more than MAX_DOCUMENT_SHARE of the examples ("the", " wh") cut the work per
+# question tenfold, and going from 2% to 1% there cost 0.6 points for 4 fewer wrong answers.
 REGULARISATION_C = 50.0
 PRUNE = 0.3
 MIN_DOCUMENT_FREQUENCY = 2
-MAX_DOCUMENT_SHARE = 0.02
+MAX_DOCUMENT_SHARE = 0.01
 
 
 def tune_cases(cases: Iterable[Case]) -> list[Case]:
