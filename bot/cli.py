@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from knowledge.cache import load_engine
-from knowledge.classifier import trained_for
+from knowledge.classifier import is_trained_for
 from knowledge.engine import AnswerEngine
 from knowledge.loading import KnowledgeBaseError, load_knowledge_base
 from knowledge.models import Answer, KnowledgeBase
@@ -169,7 +169,7 @@ def _summary(knowledge: KnowledgeBase) -> str:
     record = knowledge.classifier
     if record is None:
         lines.append("  learned classifier: none; answering from the word matcher alone")
-    elif trained_for(record, knowledge):
+    elif is_trained_for(record, knowledge):
         lines.append(
             f"  learned classifier: {len(record.labels)} labels, {len(record.features)} "
             "features, trained for these facts"

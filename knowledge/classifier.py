@@ -56,7 +56,7 @@ def knowledge_fingerprint(knowledge: KnowledgeBase) -> str:
     return digest.hexdigest()[:16]
 
 
-def trained_for(record: ClassifierRecord, knowledge: KnowledgeBase) -> bool:
+def is_trained_for(record: ClassifierRecord, knowledge: KnowledgeBase) -> bool:
     """Whether the model was trained with exactly these facts, so its labels mean them."""
     known = {f.id for f in knowledge.facts} | {TOPIC_PREFIX + t.id for t in knowledge.topics}
     return record.trained_for == knowledge_fingerprint(knowledge) and set(record.labels) <= (

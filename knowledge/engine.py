@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from knowledge.classifier import DECLINE, TOPIC_PREFIX, Classifier, trained_for
+from knowledge.classifier import DECLINE, TOPIC_PREFIX, Classifier, is_trained_for
 from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.language import states_count, states_money
 from knowledge.matching import Analysis, Entry, Match, Matcher, Weights
@@ -32,9 +32,10 @@ class Thresholds:
     coverage: float = 0.6  # the best entry must explain this much of the question
     margin: float = 0.1  # a runner-up closer than this makes the question ambiguous
     suggest: float = 0.2  # entries at least this good are offered as "did you mean"
-    # The learned classifier's guess is used only when this sure. In cross-validation over the
-    # writers' batches, 0.8 rather than 0.7 gave up 0.5 points of accuracy for 8 fewer wrong
-    # answers of 19 that the classifier added (python -m knowledge.training --cross-validate).
+    # The learned classifier's guess is used only when this sure. Chosen by cross-validation
+    # over the writers' batches (python -m knowledge.training --cross-validate): when it was
+    # chosen, 0.8 rather than 0.7 gave up half a point of accuracy for 8 of the 19 wrong
+    # answers the classifier added.
     learned: float = 0.8
 
 
@@ -77,10 +78,7 @@ class AnswerEngine:
         answer = self._decide(cleaned, analysis)
         if answer.answered:
             return answer
-        second = self._learned(cleaned, analysis)
-        if second is None and answer.status == "declined":
-            second = self._on_the_asking_clause(cleaned, cleaned, analysis)
-        return second or answer
+        return self._second_try(cleaned, cleaned, analysis, answer) or answer
 
     def complete(self, partial: str, limit: int = 25) -> list[str]:
         """Example questions that best fit what a user has typed so far, for autocomplete.
@@ -133,10 +131,7 @@ class AnswerEngine:
             answer = self._decide(question, analysis, preface)
             if answer.answered:
                 return answer
-            # What is left may still hold chatter ("This user is an admin. Also, who is …?").
-            second = self._on_the_asking_clause(
-                question, remainder, analysis, preface
-            ) or self._learned(question, analysis, preface)
+            second = self._second_try(question, remainder, analysis, answer, preface)
             if second is not None:
                 return second
         return self._reply(
@@ -147,6 +142,19 @@ class AnswerEngine:
             suggestions=self.default_suggestions(),
             suggestions_header="You could ask:",
         )
+
+    def _second_try(
+        self, question: str, text: str, analysis: Analysis, first: Answer, preface: str = ""
+    ) -> Answer | None:
+        """What the learned classifier, then the one asking clause, make of an unanswered text.
+
+        The clause is tried only after a decline: a tie between two facts ("ambiguous") is
+        not settled by dropping part of the question.
+        """
+        learned = self._learned(question, analysis, preface)
+        if learned is not None or first.status != "declined":
+            return learned
+        return self._on_the_asking_clause(question, text, analysis, preface)
 
     def _learned(self, question: str, analysis: Analysis, preface: str = "") -> Answer | None:
         """The learned classifier's answer for a question the matcher would not answer.
@@ -340,7 +348,7 @@ def usable_classifier(knowledge: KnowledgeBase) -> Classifier | None:
     record = knowledge.classifier
     if record is None:
         return None
-    if not trained_for(record, knowledge):
+    if not is_trained_for(record, knowledge):
         log.warning(
             "the learned classifier was trained for other facts and is not used; "
             "retrain it with: python -m knowledge.training"
