@@ -198,10 +198,12 @@ def _read_classifier(path: Path) -> ClassifierRecord | None:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise KnowledgeBaseError(
             [Problem(str(path), None, "-", f"not valid JSON: {error}")]
         ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KnowledgeBaseError([Problem(str(path), None, "-", str(error))]) from None
     try:
         return ClassifierRecord.model_validate(raw)
     except ValidationError as error:
