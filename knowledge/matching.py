@@ -115,8 +115,10 @@ class Matcher:
                 terms=terms,
                 # fsum: a frozenset's order changes with the hash seed, and a plain float sum
                 # with it, which could tip a question sitting exactly on a threshold.
+                # Questions that differ only in filler reduce to the same terms; one will do.
                 examples=tuple(
-                    Example(e, math.fsum(self.idf.get(t, 0.0) for t in e)) for e in examples
+                    Example(e, math.fsum(self.idf.get(t, 0.0) for t in e))
+                    for e in dict.fromkeys(examples)
                 ),
             )
             for kind, entry_id, terms, examples in drafts
