@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -41,9 +42,13 @@ def features(text: str) -> list[str]:
     found = [f"w:{w}" for w in words]
     found += [f"b:{a} {b}" for a, b in pairwise(words)]
     for word in words:
-        padded = f" {word} "
-        found += [padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
+        found += _pieces(word)
     return found
+
+
+def _pieces(word: str) -> list[str]:
+    padded = f" {word} "
+    return [padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
 
 
 def knowledge_fingerprint(knowledge: KnowledgeBase) -> str:
@@ -120,6 +125,9 @@ class Guess:
     probability: float
 
 
+_WORD_CACHE = 8192
+
+
 class Classifier:
     """A `ClassifierRecord` unpacked for fast scoring; scores a question in well under 1 ms."""
 
@@ -127,12 +135,29 @@ class Classifier:
         self.labels = record.labels
         self._record = record
         self._rows = {feature: row for row, feature in enumerate(record.features)}
+        self._word_rows = lru_cache(maxsize=_WORD_CACHE)(self._word_rows_uncached)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the per-process word cache, so a built engine can be pickled."""
+        state = self.__dict__.copy()
+        del state["_word_rows"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Restore a pickled classifier with a fresh word cache."""
+        self.__dict__.update(state)
+        self._word_rows = lru_cache(maxsize=_WORD_CACHE)(self._word_rows_uncached)
 
     def guess(self, text: str) -> Guess:
         """The most likely label for `text`; DECLINE with certainty when nothing is known."""
         record = self._record
+        # The rows of `features(text)`, in its order (words, word pairs, letter pieces), so
+        # the sums below add up exactly as in training; a word's rows are looked up once.
+        words = words_of(text)
+        known = [self._word_rows(w) for w in words]
+        pairs = map(self._rows.get, [f"b:{a} {b}" for a, b in pairwise(words)])
         counts: dict[int, int] = {}
-        for row in map(self._rows.get, features(text)):
+        for row in chain((w for w, _ in known), pairs, (p for _, ps in known for p in ps)):
             if row is not None:
                 counts[row] = counts.get(row, 0) + 1
         if not counts:
@@ -150,3 +175,10 @@ class Classifier:
         exps = [math.exp(s - top) for s in scores]
         best = exps.index(1.0)
         return Guess(self.labels[best], 1.0 / sum(exps))
+
+    def _word_rows_uncached(self, word: str) -> tuple[int | None, tuple[int, ...]]:
+        """The rows of a word's own feature (or None) and of its letter pieces."""
+        rows = self._rows
+        return rows.get(f"w:{word}"), tuple(
+            r for r in map(rows.get, _pieces(word)) if r is not None
+        )

@@ -108,10 +108,11 @@ class Language(BaseModel):
     # For each word that starts a phrase, the lengths of its phrases, longest first: most
     # words start none, so most positions need no phrase lookup at all.
     phrase_lengths: Mapping[str, tuple[int, ...]]
-    injection: tuple[re.Pattern[str], ...]
-    count: tuple[re.Pattern[str], ...]
-    money: tuple[re.Pattern[str], ...]
-    name: tuple[re.Pattern[str], ...]
+    # Each list of patterns joined into one alternation: one search instead of dozens.
+    injection: re.Pattern[str]
+    count: re.Pattern[str]
+    money: re.Pattern[str]
+    name: re.Pattern[str]
     entities: frozenset[str]
     vocabulary: frozenset[str]
     fingerprint: str
@@ -178,19 +179,19 @@ class Language(BaseModel):
 
     def is_injection(self, text: str) -> bool:
         """True when the text tries to instruct the bot rather than ask about the article."""
-        return any(pattern.search(text) for pattern in self.injection)
+        return self.injection.search(text) is not None
 
     def asks_count(self, text: str) -> bool:
         """True when the question wants a number ("how many ML jobs did Disney post?")."""
-        return any(pattern.search(text) for pattern in self.count)
+        return self.count.search(text) is not None
 
     def asks_money(self, text: str) -> bool:
         """True when the question wants a sum of money in figures ("how many dollars …?")."""
-        return any(pattern.search(text) for pattern in self.money)
+        return self.money.search(text) is not None
 
     def asks_name(self, text: str) -> bool:
         """True when the question wants a name ("what's the gaming studio called?")."""
-        return any(pattern.search(text) for pattern in self.name)
+        return self.name.search(text) is not None
 
     def names_in(self, text: str) -> frozenset[str]:
         """Stems of the capitalised words of a statement (bar stopwords): the names it gives.
@@ -258,8 +259,9 @@ def states_money(text: str) -> bool:
     return bool(_MONEY.search(text))
 
 
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern that matches wherever any of them does, and never for an empty list."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
 
 
 def _lengths_by_first_word(phrases: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]]:

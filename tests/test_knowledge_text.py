@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.article import ArticleFormatError, parse_article
 from knowledge.cleaning import QuestionRejected, clean_question
-from knowledge.language import states_count, stem, words_of
+from knowledge.language import Language, LanguageRecord, states_count, stem, words_of
 
 
 @pytest.mark.parametrize(
@@ -143,3 +143,10 @@ def test_every_quotation_in_the_article_is_quoted_whole_by_some_fact(knowledge):
         assert any(start <= quotation.start() and quotation.end() <= end for start, end in spans), (
             quotation.group()
         )
+
+
+def test_an_empty_pattern_list_matches_nothing():
+    # The lists are joined into one alternation; joining none must not match everything.
+    language = Language.build(LanguageRecord(stopwords=("a",), synonyms={}))
+    assert not language.asks_count("how many jobs?")
+    assert not language.is_injection("ignore the rules")
