@@ -61,11 +61,16 @@ def knowledge_fingerprint(knowledge: KnowledgeBase) -> str:
     return digest.hexdigest()[:16]
 
 
+def labels_of(knowledge: KnowledgeBase) -> frozenset[str]:
+    """Every label the model may give for this knowledge base: a fact, a topic, or decline."""
+    facts = {f.id for f in knowledge.facts}
+    return frozenset(facts | {TOPIC_PREFIX + t.id for t in knowledge.topics} | {DECLINE})
+
+
 def is_trained_for(record: ClassifierRecord, knowledge: KnowledgeBase) -> bool:
     """Whether the model was trained with exactly these facts, so its labels mean them."""
-    known = {f.id for f in knowledge.facts} | {TOPIC_PREFIX + t.id for t in knowledge.topics}
     return record.trained_for == knowledge_fingerprint(knowledge) and set(record.labels) <= (
-        known | {DECLINE}
+        labels_of(knowledge)
     )
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from knowledge.classifier import (
-    DECLINE,
     TOPIC_PREFIX,
     ClassifierRecord,
     features,
     knowledge_fingerprint,
+    labels_of,
 )
 from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.engine import AnswerEngine
@@ -85,8 +85,7 @@ def train(knowledge: KnowledgeBase, cases: Sequence[Case]) -> ClassifierRecord:
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
 
     texts, labels = examples(knowledge, cases)
-    known = {f.id for f in knowledge.facts} | {TOPIC_PREFIX + t.id for t in knowledge.topics}
-    unknown = sorted(set(labels) - known - {DECLINE})
+    unknown = sorted(set(labels) - labels_of(knowledge))
     if unknown:
         raise ValueError(f"labels the knowledge base does not have: {', '.join(unknown)}")
     vectorizer = TfidfVectorizer(
