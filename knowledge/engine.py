@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from knowledge.classifier import DECLINE, TOPIC_PREFIX, Classifier, is_trained_for
+from knowledge.classifier import DECLINE, TOPIC_PREFIX, Classifier, Guess, is_trained_for
 from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.language import states_count, states_money
 from knowledge.matching import Analysis, Entry, Match, Matcher, Weights
@@ -37,6 +37,12 @@ class Thresholds:
     # chosen, 0.8 rather than 0.7 gave up half a point of accuracy for 8 of the 19 wrong
     # answers the classifier added.
     learned: float = 0.8
+    # A less sure guess still counts when the word matcher's own best entry, clear of its
+    # runner-up by `seconded_margin`, is the same fact: two different readings agreeing.
+    # Chosen the same way: over 4,276 cross-validated questions it answered 43 more right for
+    # 11 more wrong, and on two fresh batches of 488 questions 24 more right for none wrong.
+    seconded: float = 0.5
+    seconded_margin: float = 0.05
 
 
 class AnswerEngine:
@@ -159,15 +165,18 @@ class AnswerEngine:
     def _learned(self, question: str, analysis: Analysis, preface: str = "") -> Answer | None:
         """The learned classifier's answer for a question the matcher would not answer.
 
-        Only a confident guess counts (the classifier learned to decline too, from the near
-        misses and out-of-scope questions among its examples), and it must pass the same
-        checks as the matcher's answers: a subject the article does not cover, someone the
-        fact does not involve, or a number or name it does not give still mean a decline.
+        Only a confident guess counts, or a less sure one that the matcher's own best entry
+        seconds (the classifier learned to decline too, from the near misses and out-of-scope
+        questions among its examples), and it must pass the same checks as the matcher's
+        answers: a subject the article does not cover, someone the fact does not involve, or a
+        number or name it does not give still mean a decline.
         """
         if self.classifier is None or self.matcher.uncovered(analysis):
             return None
         guess = self.classifier.guess(analysis.text)
-        if guess.label == DECLINE or guess.probability < self.thresholds.learned:
+        if guess.label == DECLINE or not (
+            guess.probability >= self.thresholds.learned or self._seconded(guess, analysis)
+        ):
             return None
         entry = self._fact_entries.get(guess.label)
         if entry is not None and not (
@@ -175,6 +184,18 @@ class AnswerEngine:
         ):
             return None
         return self._state(question, guess.label, guess.probability, preface)
+
+    def _seconded(self, guess: Guess, analysis: Analysis) -> bool:
+        """Whether the matcher's best entry, clear of its runner-up, is the guessed label."""
+        top = analysis.best
+        if (
+            top is None
+            or guess.probability < self.thresholds.seconded
+            or _label(top) != guess.label
+        ):
+            return False
+        runner_up = next((m.score for m in analysis.matches if m.entry is not top.entry), 0.0)
+        return top.score - runner_up >= self.thresholds.seconded_margin
 
     def _decide(self, question: str, analysis: Analysis, preface: str = "") -> Answer:
         top = analysis.best
@@ -219,8 +240,7 @@ class AnswerEngine:
                 suggestions=self._suggestions([best, rival]),
                 suggestions_header="",
             )
-        label = TOPIC_PREFIX + best.entry.id if best.entry.kind == "topic" else best.entry.id
-        return self._state(question, label, top.score, preface)
+        return self._state(question, _label(best), top.score, preface)
 
     def _state(self, question: str, label: str, confidence: float, preface: str) -> Answer:
         """Answer with one fact, or with every fact of a topic ("topic:<id>")."""
@@ -331,6 +351,11 @@ class AnswerEngine:
             answer=reply_text(lead, stated, suggestions, suggestions_header),
             knowledge_version=self.knowledge.version,
         )
+
+
+def _label(match: Match) -> str:
+    """A match as the classifier names it: a fact id, or "topic:<id>"."""
+    return TOPIC_PREFIX + match.entry.id if match.entry.kind == "topic" else match.entry.id
 
 
 def _as_question(text: str) -> str:

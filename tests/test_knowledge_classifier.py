@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
 from pathlib import Path
 
@@ -36,13 +37,14 @@ def data_dir(tmp_path: Path) -> Path:
     return target
 
 
-def always(knowledge: KnowledgeBase, label: str) -> ClassifierRecord:
-    """A hand-made model that is sure of `label` for any text holding the word "how"."""
+def always(knowledge: KnowledgeBase, label: str, probability: float = 0.9999) -> ClassifierRecord:
+    """A hand-made model that guesses `label`, this sure, for any text holding the word "how"."""
+    half_logit = math.log(probability / (1 - probability)) / 2
     return ClassifierRecord(
         trained_for=knowledge_fingerprint(knowledge),
         training_set="hand-made",
         labels=(DECLINE, label),
-        intercepts=(-8.0, 8.0),
+        intercepts=(-half_logit, half_logit),
         features=("w:how",),
         idf=(1.0,),
         starts=(0, 0),
@@ -119,6 +121,41 @@ def test_a_confident_guess_that_passes_the_checks_is_answered(knowledge):
     )
     answer = AnswerEngine(knowledge).ask("how about that zorblatt gig?")
     assert answer.fact_ids == ("ml-product-manager-salary",)
+
+
+# The word matcher declines this (its best entry scores 0.65), but its best entry is the ML
+# salary, clear of the runner-up (Disney's ML jobs) by more than the seconding margin.
+UNSURE = "how much would the ml boss take home?"
+
+
+def test_the_probe_question_is_one_the_matcher_declines_but_leans_on(knowledge):
+    engine = AnswerEngine(knowledge, learned=False)
+    analysis = engine.matcher.analyse(clean_question(UNSURE))
+    assert engine.ask(UNSURE).status == "declined"
+    assert analysis.best is not None
+    assert analysis.best.entry.id == "ml-product-manager-salary"
+    margin = engine.thresholds.seconded_margin
+    assert analysis.best.score - analysis.matches[1].score >= margin
+
+
+@pytest.mark.parametrize(
+    ("label", "probability", "answered"),
+    [
+        ("ml-product-manager-salary", 0.6, True),  # unsure, but the matcher seconds it
+        ("ml-product-manager-salary", 0.4, False),  # too unsure even when seconded
+        ("disney-ml-positions", 0.6, False),  # the matcher's best is another fact
+        ("disney-ml-positions", 0.9, True),  # sure enough on its own
+    ],
+)
+def test_an_unsure_guess_counts_only_when_the_matcher_seconds_it(
+    knowledge, label, probability, answered
+):
+    model = always(knowledge, label, probability)
+    answer = AnswerEngine(knowledge.model_copy(update={"classifier": model})).ask(UNSURE)
+    assert answer.answered is answered
+    if answered:
+        assert answer.fact_ids == (label,)
+        assert answer.confidence == pytest.approx(probability, abs=0.001)
 
 
 def test_a_classifier_trained_for_other_facts_is_not_used(knowledge, caplog):
