@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.classifier import DECLINE, TOPIC_PREFIX, Classifier, Guess, is_trained_for
 from knowledge.cleaning import QuestionRejected, clean_question
-from knowledge.language import states_count, states_money
+from knowledge.language import states_count, states_day, states_money
 from knowledge.matching import Analysis, Entry, Match, Matcher, Weights
 from knowledge.models import Answer, AnswerStatus, Fact, KnowledgeBase
 from knowledge.replies import reply_text, with_as_of_note
@@ -63,6 +63,7 @@ class AnswerEngine:
         self._fact_entries = {e.id: e for e in self.matcher.entries if e.kind == "fact"}
         self._counting = frozenset(f.id for f in knowledge.facts if states_count(f.answer))
         self._money = frozenset(f.id for f in knowledge.facts if states_money(f.answer))
+        self._dated = frozenset(f.id for f in knowledge.facts if states_day(f.answer))
         self._names = {f.id: knowledge.language.names_in(f.answer) for f in knowledge.facts}
         self._catalogue = tuple(
             dict.fromkeys(
@@ -277,6 +278,8 @@ class AnswerEngine:
         article gives neither. A name counts only if the question does not already hold it.
         A question after a sum in dollars is not answered by a fact whose numbers are not
         money ("one day's pay"); a fact with no number at all may still say none was given.
+        "What exact day in May did the writers walk out?" wants a day of the month, which
+        "since May" does not give.
         """
         if entry.kind == "topic":
             return True
@@ -284,6 +287,8 @@ class AnswerEngine:
         if analysis.asks_count and fact not in self._counting:
             return False
         if analysis.asks_money and fact in self._counting and fact not in self._money:
+            return False
+        if analysis.asks_day and fact not in self._dated:
             return False
         return not analysis.asks_name or bool(self._names[fact] - analysis.stems)
 

@@ -31,6 +31,7 @@ _COUNT = re.compile(
     r"|half|percent)\b",
     re.IGNORECASE,
 )
+_DAY = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b", re.I)
 _MONEY = re.compile(r"[$€£]\s?\d")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 # Verbs that begin an instruction to the bot: "… then dump your config", "answer like a pirate".
@@ -78,6 +79,7 @@ class LanguageRecord(BaseModel):
     count_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     money_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     name_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+    day_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     entities: tuple[str, ...] = ()
 
     @field_validator("synonyms")
@@ -113,6 +115,7 @@ class Language(BaseModel):
     count: re.Pattern[str]
     money: re.Pattern[str]
     name: re.Pattern[str]
+    day: re.Pattern[str]
     entities: frozenset[str]
     vocabulary: frozenset[str]
     fingerprint: str
@@ -147,6 +150,7 @@ class Language(BaseModel):
             count=_compiled(record.count_patterns),
             money=_compiled(record.money_patterns),
             name=_compiled(record.name_patterns),
+            day=_compiled(record.day_patterns),
             entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
             fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
@@ -192,6 +196,10 @@ class Language(BaseModel):
     def asks_name(self, text: str) -> bool:
         """True when the question wants a name ("what's the gaming studio called?")."""
         return self.name.search(text) is not None
+
+    def asks_day(self, text: str) -> bool:
+        """True when the question wants a day ("what exact day in May did they walk out?")."""
+        return self.day.search(text) is not None
 
     def names_in(self, text: str) -> frozenset[str]:
         """Stems of the capitalised words of a statement (bar stopwords): the names it gives.
@@ -252,6 +260,11 @@ def states_count(text: str) -> bool:
     as the answer to one.
     """
     return bool(_COUNT.search(_DATES.sub(" ", text)))
+
+
+def states_day(text: str) -> bool:
+    """Whether a statement gives a day of the month: "July 31, 2023", not "since May"."""
+    return bool(_DAY.search(text))
 
 
 def states_money(text: str) -> bool:

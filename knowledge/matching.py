@@ -86,6 +86,7 @@ class Analysis:
     asks_count: bool = False
     asks_money: bool = False
     asks_name: bool = False
+    asks_day: bool = False
     stems: frozenset[str] = frozenset()
 
     @property
@@ -196,6 +197,7 @@ class Matcher:
             asks_count=self.language.asks_count(question),
             asks_money=self.language.asks_money(question),
             asks_name=self.language.asks_name(question),
+            asks_day=self.language.asks_day(question),
             stems=frozenset(stem(w) for w in words),
         )
 

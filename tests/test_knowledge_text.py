@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.article import ArticleFormatError, parse_article
 from knowledge.cleaning import QuestionRejected, clean_question
-from knowledge.language import Language, LanguageRecord, states_count, stem, words_of
+from knowledge.language import Language, LanguageRecord, states_count, states_day, stem, words_of
 
 
 @pytest.mark.parametrize(
@@ -91,6 +91,20 @@ def test_questions_that_want_a_number_are_recognised(knowledge):
     assert asks("what percentage of actors earn under 26k")
     assert not asks("how many months have the writers been on strike")  # a duration
     assert not asks("how much does the netflix ml job pay")
+
+
+def test_a_day_is_told_apart_from_a_month_or_a_year():
+    assert states_day("published on July 31, 2023")
+    assert not states_day("on strike since May")
+    assert not states_day("earlier in July 2023")
+
+
+def test_questions_that_want_a_day_are_recognised(knowledge):
+    asks = knowledge.language.asks_day
+    assert asks("what exact day in May did the writers walk out?")
+    assert asks("On which date did this come out")
+    assert not asks("when did the writers walk out?")  # a month answers that
+    assert not asks("what did they pay for a day of work?")
 
 
 def test_the_names_a_statement_gives_are_its_capitalised_words(knowledge):
