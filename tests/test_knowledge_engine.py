@@ -206,6 +206,8 @@ def test_a_sum_of_money_is_only_answered_by_a_fact_that_gives_one(engine, questi
         ("What's the name of the Netflix games studio", None),
         ("what's the name of the deepfake dating show", "deep-fake-love"),
         ("whats the actors union called", "who-sag-aftra"),
+        ("which intercept reporter dug up the netflix listing?", None),  # names no reporter
+        ("which journalist reported iger's remarks on AI?", "who-lee-fang"),
     ],
 )
 def test_a_name_is_only_answered_by_a_fact_that_gives_one(engine, question, fact_id):
