@@ -273,8 +273,43 @@ def states_money(text: str) -> bool:
 
 
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern that matches wherever any of them does, and never for an empty list."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+    """One pattern that matches wherever any of them does, and never for an empty list.
+
+    Most patterns start at a word boundary. Checking it once, before their alternatives,
+    rather than in each, halves the prompt-injection search on a long message with the same
+    result: a regular expression engine tries every alternative at every position.
+    """
+    bounded: list[str] = []
+    alternatives: list[str] = []
+    for pattern in patterns:
+        if pattern.startswith(r"\b") and not _has_top_level_or(pattern):
+            bounded.append(f"(?:{pattern[2:]})")
+        else:
+            alternatives.append(f"(?:{pattern})")
+    if bounded:
+        alternatives.insert(0, r"\b(?:" + "|".join(bounded) + ")")
+    return re.compile("|".join(alternatives) or "(?!)", re.IGNORECASE)
+
+
+def _has_top_level_or(pattern: str) -> bool:
+    r"""Whether `a|b` splits the whole pattern, so that a leading `\b` binds only to `a`."""
+    depth, escaped, in_class = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _lengths_by_first_word(phrases: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 
 from knowledge.article import ArticleFormatError, parse_article
 from knowledge.cleaning import QuestionRejected, clean_question
+from knowledge.evaluation import DEFAULT_CASES, load_cases
 from knowledge.language import Language, LanguageRecord, states_count, states_day, stem, words_of
+from knowledge.loading import LANGUAGE_FILE, default_data_dir
 
 
 @pytest.mark.parametrize(
@@ -164,3 +167,23 @@ def test_an_empty_pattern_list_matches_nothing():
     language = Language.build(LanguageRecord(stopwords=("a",), synonyms={}))
     assert not language.asks_count("how many jobs?")
     assert not language.is_injection("ignore the rules")
+
+
+def test_joined_patterns_match_exactly_where_one_of_them_does(knowledge):
+    # A shared leading word boundary is checked once for speed; a pattern whose top-level
+    # "|" would then bind the boundary to its other branch too is kept whole.
+    patterns = (r"\bignore\b", r"\bfoo|bar", r"[|(]x\)", r"\bsay\s+['(|]")
+    language = Language.build(
+        LanguageRecord(stopwords=("a",), synonyms={}, injection_patterns=patterns)
+    )
+    texts = ["please ignore it", "rebar", "xfoo", "a (x) b", "|x)", "say (", "say|", "essay ("]
+    cases = [c.question for c in load_cases(DEFAULT_CASES)][:2000]
+    for text in texts + cases:
+        separately = any(re.search(p, text, re.IGNORECASE) for p in patterns)
+        assert language.is_injection(text) is separately, text
+    shipped = knowledge.language
+    with (default_data_dir() / LANGUAGE_FILE).open("rb") as handle:
+        record = LanguageRecord.model_validate(tomllib.load(handle))
+    for text in cases:
+        separately = any(re.search(p, text, re.IGNORECASE) for p in record.injection_patterns)
+        assert shipped.is_injection(text) is separately, text
