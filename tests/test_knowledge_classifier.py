@@ -18,7 +18,7 @@ from knowledge.classifier import (
     knowledge_fingerprint,
 )
 from knowledge.cleaning import clean_question
-from knowledge.engine import AnswerEngine, usable_classifier
+from knowledge.engine import AnswerEngine, Thresholds, usable_classifier
 from knowledge.evaluation import DEFAULT_CASES, Case, load_cases
 from knowledge.loading import (
     CLASSIFIER_FILE,
@@ -38,13 +38,18 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def always(knowledge: KnowledgeBase, label: str, probability: float = 0.9999) -> ClassifierRecord:
-    """A hand-made model that guesses `label`, this sure, for any text holding the word "how"."""
-    half_logit = math.log(probability / (1 - probability)) / 2
+    """A hand-made model that guesses `label`, this sure, for any text holding the word "how".
+
+    The rest of the probability is spread over "decline" and three other facts, so that even
+    a guess under 50% is still the model's most likely label.
+    """
+    others = [DECLINE, *(f.id for f in knowledge.facts if f.id != label)][:4]
+    logit = math.log(len(others) * probability / (1 - probability))
     return ClassifierRecord(
         trained_for=knowledge_fingerprint(knowledge),
         training_set="hand-made",
-        labels=(DECLINE, label),
-        intercepts=(-half_logit, half_logit),
+        labels=(*others, label),
+        intercepts=(*(0.0 for _ in others), logit),
         features=("w:how",),
         idf=(1.0,),
         starts=(0, 0),
@@ -138,13 +143,20 @@ def test_the_probe_question_is_one_the_matcher_declines_but_leans_on(knowledge):
     assert analysis.best.score - analysis.matches[1].score >= margin
 
 
+LIMITS = Thresholds()
+
+
 @pytest.mark.parametrize(
     ("label", "probability", "answered"),
     [
-        ("ml-product-manager-salary", 0.6, True),  # unsure, but the matcher seconds it
-        ("ml-product-manager-salary", 0.4, False),  # too unsure even when seconded
-        ("disney-ml-positions", 0.6, False),  # the matcher's best is another fact
-        ("disney-ml-positions", 0.9, True),  # sure enough on its own
+        # unsure, but the matcher seconds it
+        ("ml-product-manager-salary", LIMITS.seconded + 0.1, True),
+        # too unsure even when seconded
+        ("ml-product-manager-salary", LIMITS.seconded - 0.1, False),
+        # the matcher's best is another fact
+        ("disney-ml-positions", LIMITS.seconded + 0.1, False),
+        # sure enough on its own
+        ("disney-ml-positions", LIMITS.learned + 0.05, True),
     ],
 )
 def test_an_unsure_guess_counts_only_when_the_matcher_seconds_it(
