@@ -66,6 +66,7 @@ class AnswerEngine:
         self._money = frozenset(f.id for f in knowledge.facts if states_money(f.answer))
         self._dated = frozenset(f.id for f in knowledge.facts if states_day(f.answer))
         self._names = {f.id: knowledge.language.names_in(f.answer) for f in knowledge.facts}
+        self._stated = {f.id: f.stated() for f in knowledge.facts}  # shared: they are frozen
         self._catalogue = tuple(
             dict.fromkeys(
                 [_as_question(t.questions[0]) for t in knowledge.topics]
@@ -345,7 +346,7 @@ class AnswerEngine:
         suggestions: tuple[str, ...] = (),
         suggestions_header: str = "Did you mean:",
     ) -> Answer:
-        stated = tuple(f.stated() for f in facts or [])
+        stated = tuple(self._stated[f.id] for f in facts or [])
         lead = with_as_of_note(lead, stated)
         return Answer(
             question=question,

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 
 from knowledge.models import Citation, FactAnswer
 
 
+@cache
 def date_text(value: date) -> str:
-    """A date the way the article writes it: July 31, 2023."""
+    """A date the way the article writes it: July 31, 2023.
+
+    Cached: a reply names the same few dates in every citation, and `strftime` is slow.
+    """
     return f"{value:%B} {value.day}, {value.year}"
 
 
