@@ -285,14 +285,15 @@ class AnswerEngine:
         """
         if entry.kind == "topic":
             return True
-        fact = entry.id
-        if analysis.asks_count and fact not in self._counting:
+        fact, asks, text = entry.id, self.knowledge.language, analysis.text
+        # The fact's own checks first: each question pattern is searched only when it matters.
+        if fact not in self._counting and asks.asks_count(text):
             return False
-        if analysis.asks_money and fact in self._counting and fact not in self._money:
+        if fact in self._counting and fact not in self._money and asks.asks_money(text):
             return False
-        if analysis.asks_day and fact not in self._dated:
+        if fact not in self._dated and asks.asks_day(text):
             return False
-        return not analysis.asks_name or bool(self._names[fact] - analysis.stems)
+        return not asks.asks_name(text) or bool(self._names[fact] - analysis.stems)
 
     def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
         """A question a topic explains as fully as its best fact asks about the whole topic.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from rapidfuzz import process
@@ -83,16 +83,17 @@ class Analysis:
     text: str
     terms: tuple[str, ...]
     matches: tuple[Match, ...] = field(default=())
-    asks_count: bool = False
-    asks_money: bool = False
-    asks_name: bool = False
-    asks_day: bool = False
-    stems: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()  # after spelling correction
 
     @property
     def best(self) -> Match | None:
         """The highest-scoring entry, if any."""
         return self.matches[0] if self.matches else None
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        """Stems of the question's words; only a name check needs them, so only it pays."""
+        return frozenset(stem(w) for w in self.words)
 
 
 class Matcher:
@@ -190,16 +191,7 @@ class Matcher:
             for index, value in explained.items()
         ]
         matches.sort(key=lambda m: m.score, reverse=True)
-        return Analysis(
-            text=question,
-            terms=terms,
-            matches=tuple(matches),
-            asks_count=self.language.asks_count(question),
-            asks_money=self.language.asks_money(question),
-            asks_name=self.language.asks_name(question),
-            asks_day=self.language.asks_day(question),
-            stems=frozenset(stem(w) for w in words),
-        )
+        return Analysis(text=question, terms=terms, matches=tuple(matches), words=tuple(words))
 
     def _resemblance(self, weights: dict[str, float], total: float) -> dict[int, float]:
         """Per entry, the weighted Jaccard similarity with its closest example question."""
