@@ -285,15 +285,15 @@ class AnswerEngine:
         """
         if entry.kind == "topic":
             return True
-        fact, asks, text = entry.id, self.knowledge.language, analysis.text
+        fact, language, text = entry.id, self.knowledge.language, analysis.text
         # The fact's own checks first: each question pattern is searched only when it matters.
-        if fact not in self._counting and asks.asks_count(text):
+        if fact not in self._counting and language.asks_count(text):
             return False
-        if fact in self._counting and fact not in self._money and asks.asks_money(text):
+        if fact in self._counting and fact not in self._money and language.asks_money(text):
             return False
-        if fact not in self._dated and asks.asks_day(text):
+        if fact not in self._dated and language.asks_day(text):
             return False
-        return not asks.asks_name(text) or bool(self._names[fact] - analysis.stems)
+        return not language.asks_name(text) or bool(self._names[fact] - analysis.stems)
 
     def _prefer_topic(self, best: Match, matches: tuple[Match, ...]) -> Match:
         """A question a topic explains as fully as its best fact asks about the whole topic.
