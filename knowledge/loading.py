@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -35,6 +36,7 @@ from knowledge.models import (
 FACTS_FILE = "facts.toml"
 LANGUAGE_FILE = "language.toml"
 CLASSIFIER_FILE = "classifier.json"
+Parsed = TypeVar("Parsed")
 _CLASSIFIER_PROBLEMS_SHOWN = 3
 
 
@@ -88,14 +90,20 @@ def load_knowledge_base(
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    return _read_data(path, tomllib.loads, tomllib.TOMLDecodeError, "TOML")
+
+
+def _read_data(
+    path: Path, parse: Callable[[str], Parsed], syntax_error: type[ValueError], syntax: str
+) -> Parsed:
+    """A data file's parsed content; every way reading it can fail is one Problem."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return parse(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise KnowledgeBaseError([Problem(str(path), None, "-", "file not found")]) from None
-    except tomllib.TOMLDecodeError as error:
+    except syntax_error as error:
         raise KnowledgeBaseError(
-            [Problem(str(path), None, "-", f"not valid TOML: {error}")]
+            [Problem(str(path), None, "-", f"not valid {syntax}: {error}")]
         ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise KnowledgeBaseError([Problem(str(path), None, "-", str(error))]) from None
@@ -194,16 +202,9 @@ def _read_language(path: Path) -> Language:
 
 def _read_classifier(path: Path) -> ClassifierRecord | None:
     """The learned second opinion, or None when the folder has none (it is optional)."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except json.JSONDecodeError as error:
-        raise KnowledgeBaseError(
-            [Problem(str(path), None, "-", f"not valid JSON: {error}")]
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise KnowledgeBaseError([Problem(str(path), None, "-", str(error))]) from None
+    raw = _read_data(path, json.loads, json.JSONDecodeError, "JSON")
     try:
         return ClassifierRecord.model_validate(raw)
     except ValidationError as error:
