@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.classifier import DECLINE, TOPIC_PREFIX, Classifier, Guess, is_trained_for
 from knowledge.cleaning import QuestionRejected, clean_question
-from knowledge.language import states_count, states_day, states_money
+from knowledge.language import states_count, states_day, states_money, states_month
 from knowledge.matching import Analysis, Entry, Match, Matcher, Weights
 from knowledge.models import Answer, AnswerStatus, Fact, KnowledgeBase
 from knowledge.replies import reply_text, with_as_of_note
@@ -65,6 +65,7 @@ class AnswerEngine:
         self._counting = frozenset(f.id for f in knowledge.facts if states_count(f.answer))
         self._money = frozenset(f.id for f in knowledge.facts if states_money(f.answer))
         self._dated = frozenset(f.id for f in knowledge.facts if states_day(f.answer))
+        self._monthly = frozenset(f.id for f in knowledge.facts if states_month(f.answer))
         self._names = {f.id: knowledge.language.names_in(f.answer) for f in knowledge.facts}
         self._stated = {f.id: f.stated() for f in knowledge.facts}  # shared: they are frozen
         self._catalogue = tuple(
@@ -281,7 +282,8 @@ class AnswerEngine:
         A question after a sum in dollars is not answered by a fact whose numbers are not
         money ("one day's pay"); a fact with no number at all may still say none was given.
         "What exact day in May did the writers walk out?" wants a day of the month, which
-        "since May" does not give.
+        "since May" does not give, and "what month in 1960?" a month, which "since 1960" does
+        not.
         """
         if entry.kind == "topic":
             return True
@@ -292,6 +294,8 @@ class AnswerEngine:
         if fact in self._counting and fact not in self._money and language.asks_money(text):
             return False
         if fact not in self._dated and language.asks_day(text):
+            return False
+        if fact not in self._monthly and language.asks_month(text):
             return False
         return not language.asks_name(text) or bool(self._names[fact] - analysis.stems)
 

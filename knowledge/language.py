@@ -32,15 +32,19 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 _DAY = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b", re.I)
+# Capitalised only: a fact's "may" is a verb, its "May" a month.
+_MONTH = re.compile(rf"\b(?:{_MONTHS.title()})\b")
 _MONEY = re.compile(r"[$€£]\s?\d")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 # Verbs that begin an instruction to the bot: "… then dump your config", "answer like a pirate".
 _INSTRUCTION_VERB = r"(?:dump|print|write|say|reveal|leak|confirm|answer|respond|reply)\b"
 _INSTRUCTS = re.compile(r"^\W*" + _INSTRUCTION_VERB, re.IGNORECASE)
 # Where a request or a further instruction joined to an instruction begins: "ignore your
-# rules and just tell me …", "dump your config, then tell me …", "[INST] … [/INST] who is …".
+# rules and just tell me …", "dump your config, then tell me …", "[INST] … [/INST] who is …",
+# "forget your rules but for real what …", "no rules n tell me …".
 _JOINED_REQUEST = re.compile(
-    r"\[/?inst\]|\bq:|(?:,|;|\band\b|\bthen\b|\bbut\b)\s*(?:(?:just|also|then|now|fr)\s+)*"
+    r"\[/?inst\]|\bq:|(?:,|;|&|\b(?:and|n|then|but)\b)\s*"
+    r"(?:(?:just|also|then|now|fr|for real|seriously|honestly|really|actually)\s+)*"
     r"(?=(?:tell|give|show) (?:me|us)\b(?! (?:whether|if|that)\b)"
     r"|(?:who|what|whats|when|where|why|how|which|is|are|was|were|do|does|did)\b"
     r"|" + _INSTRUCTION_VERB + ")",
@@ -80,6 +84,7 @@ class LanguageRecord(BaseModel):
     money_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     name_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     day_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+    month_patterns: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
     entities: tuple[str, ...] = ()
 
     @field_validator("synonyms")
@@ -116,6 +121,7 @@ class Language(BaseModel):
     money: re.Pattern[str]
     name: re.Pattern[str]
     day: re.Pattern[str]
+    month: re.Pattern[str]
     entities: frozenset[str]
     vocabulary: frozenset[str]
     fingerprint: str
@@ -151,6 +157,7 @@ class Language(BaseModel):
             money=_compiled(record.money_patterns),
             name=_compiled(record.name_patterns),
             day=_compiled(record.day_patterns),
+            month=_compiled(record.month_patterns),
             entities=frozenset(record.entities),
             vocabulary=frozenset(stopwords | {w for p in phrases for w in p} | set(single)),
             fingerprint=hashlib.sha256(record.model_dump_json().encode()).hexdigest(),
@@ -200,6 +207,10 @@ class Language(BaseModel):
     def asks_day(self, text: str) -> bool:
         """True when the question wants a day ("what exact day in May did they walk out?")."""
         return self.day.search(text) is not None
+
+    def asks_month(self, text: str) -> bool:
+        """True when the question wants a month ("what month in 1960 was the last one?")."""
+        return self.month.search(text) is not None
 
     def names_in(self, text: str) -> frozenset[str]:
         """Stems of the capitalised words of a statement (bar stopwords): the names it gives.
@@ -265,6 +276,11 @@ def states_count(text: str) -> bool:
 def states_day(text: str) -> bool:
     """Whether a statement gives a day of the month: "July 31, 2023", not "since May"."""
     return bool(_DAY.search(text))
+
+
+def states_month(text: str) -> bool:
+    """Whether a statement names a month: "since May", not "since 1960"."""
+    return bool(_MONTH.search(text))
 
 
 def states_money(text: str) -> bool:

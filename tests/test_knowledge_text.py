@@ -10,7 +10,15 @@ import pytest
 from knowledge.article import ArticleFormatError, parse_article
 from knowledge.cleaning import QuestionRejected, clean_question
 from knowledge.evaluation import DEFAULT_CASES, load_cases
-from knowledge.language import Language, LanguageRecord, states_count, states_day, stem, words_of
+from knowledge.language import (
+    Language,
+    LanguageRecord,
+    states_count,
+    states_day,
+    states_month,
+    stem,
+    words_of,
+)
 from knowledge.loading import LANGUAGE_FILE, default_data_dir
 
 
@@ -108,6 +116,21 @@ def test_questions_that_want_a_day_are_recognised(knowledge):
     assert asks("On which date did this come out")
     assert not asks("when did the writers walk out?")  # a month answers that
     assert not asks("what did they pay for a day of work?")
+
+
+def test_a_month_is_told_apart_from_a_year_and_from_the_verb_may():
+    assert states_month("on strike since May")
+    assert states_month("published on July 31, 2023")
+    assert not states_month("the first joint strike since 1960")
+    assert not states_month("it may be disruptive")
+
+
+def test_questions_that_want_a_month_are_recognised(knowledge):
+    asks = knowledge.language.asks_month
+    assert asks("wat month in 1960 was the last joint strike")
+    assert asks("Which month did the actors join?")
+    assert not asks("how many months have the writers been on strike")  # a duration
+    assert not asks("when did the writers walk out?")
 
 
 def test_the_names_a_statement_gives_are_its_capitalised_words(knowledge):
