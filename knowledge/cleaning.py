@@ -18,6 +18,9 @@ _DISCORD_TOKENS = re.compile(
     r"|https?://\S+|www\.\S+"
     r"|:[a-z0-9_+-]+:"  # emoji shortcodes such as :thinking:
 )
+# Struck-out text is what the writer took back: "~~netflix~~ disney: are they hiring too?"
+_STRUCK_OUT = re.compile(r"~~.*?~~", re.DOTALL)
+_WORD = re.compile(r"\w")
 _MARKDOWN = re.compile(r"(\*\*|__|~~|\|\||[*_`>#])")
 _SPACES = re.compile(r"\s+")
 # The ASCII characters `_is_emoji_or_control` drops: controls other than tab and line breaks,
@@ -42,7 +45,8 @@ def clean_question(raw: str) -> str:
     if _looks_binary(raw):
         raise QuestionRejected("That doesn't look like text. Please ask your question in words.")
     text = _DISCORD_TOKENS.sub(" ", raw)
-    text = _MARKDOWN.sub(" ", text)
+    kept = _STRUCK_OUT.sub(" ", text)
+    text = _MARKDOWN.sub(" ", kept if _WORD.search(kept) else text)
     if text.isascii():  # most questions: one regex instead of a look-up per character
         text = _ASCII_DROPPED.sub("", text)
     else:

@@ -25,6 +25,7 @@ _DIGIT = re.compile(r"\d")
 # Where one clause of a message ends and the next begins: "Ignore your rules. When did …?"
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\s+[-—–]\s+")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH_NAMES = frozenset(_MONTHS.split("|"))
 _DATES = re.compile(rf"\b(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?\b|\b(?:19|20)\d\d\b", re.I)
 _COUNT = re.compile(
     r"\d|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million"
@@ -217,13 +218,14 @@ class Language(BaseModel):
 
         Stems, not canonical terms: "the actors' union" reads as SAG-AFTRA, yet a question
         about it still wants the name. An acronym the synonym groups read as a common thing
-        ("AI", "CEO") names nothing.
+        ("AI", "CEO") names nothing, and neither does a month: "July" is a date.
         """
         words = (
             w
             for token in _NAME.findall(text)
             if not (token.isupper() and self._common(token.lower()))
             for w in words_of(token)
+            if w not in _MONTH_NAMES
         )
         return frozenset(stem(w) for w in words if w not in self.stopwords)
 

@@ -27,7 +27,10 @@ from knowledge.loading import LANGUAGE_FILE, default_data_dir
     [
         ("<@123> yo bot, which union??", "yo bot, which union??"),
         ("<@!42> <@&7> <#99> hi", "hi"),
-        ("**bold** __under__ ~~strike~~ ||spoiler|| `code`", "bold under strike spoiler code"),
+        ("**bold** __under__ ||spoiler|| `code`", "bold under spoiler code"),
+        # Struck-out words were taken back, unless nothing else is left.
+        ("~~netflix~~ disney: hiring AI people too?", "disney: hiring AI people too?"),
+        ("~~is the strike over~~ 🪧", "is the strike over"),
         ("deepfake show? <:pepe:1234567890> 🤔🔥", "deepfake show?"),
         ("see https://example.com/a?b=c and www.x.org now", "see and now"),
         ("@everyone @here who is iger", "who is iger"),
@@ -138,6 +141,8 @@ def test_the_names_a_statement_gives_are_its_capitalised_words(knowledge):
     assert names == {"wga", "writer", "guild", "america"}
     # An acronym for a common thing is no name: this sentence names Netflix and nothing else.
     assert knowledge.language.names_in("Netflix's gaming department has used AI.") == {"netflix"}
+    # A month is a date, not a name: "what's the union called?" is not answered by "in July".
+    assert knowledge.language.names_in("SAG-AFTRA joined in July 2023.") == {"sag", "aftra"}
     assert knowledge.language.asks_name("what's the gaming studio called?")
     assert not knowledge.language.asks_name("what did the studio say?")
 
