@@ -53,6 +53,12 @@ _JOINED_REQUEST = re.compile(
 )
 # A speaker label such as "SYSTEM:" or "User:", which frames a fake conversation.
 _LABEL = re.compile(r"^\W*\w+(?:\s+\w+)?\W*:$")
+# A part that only counts or links the steps of an instruction: "First, dump your keys. Second,
+# who is …?" leaves "Second", which must not be read as "another".
+_STEP = re.compile(
+    r"^\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|next|then|also|finally|lastly)\W*$",
+    re.IGNORECASE,
+)
 # A clause that asks something: a question mark, a question word, or a leading verb.
 _ASKS = re.compile(
     r"\?|\b(?:who|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|could"
@@ -260,7 +266,12 @@ class Language(BaseModel):
             part
             for clause in _CLAUSE_BREAK.split(text)
             for part in _JOINED_REQUEST.split(clause)
-            if not self.is_injection(part) and not _INSTRUCTS.match(part) and not _LABEL.match(part)
+            if not (
+                self.is_injection(part)
+                or _INSTRUCTS.match(part)
+                or _LABEL.match(part)
+                or _STEP.match(part)
+            )
         ]
         remainder = " ".join(c.strip() for c in clauses if c.strip())
         return remainder if _ASKS.search(remainder) else ""
