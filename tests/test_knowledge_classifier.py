@@ -27,7 +27,14 @@ from knowledge.loading import (
     load_knowledge_base,
 )
 from knowledge.models import KnowledgeBase
-from knowledge.training import examples, train, training_set_fingerprint, write
+from knowledge.training import (
+    DROPOUT_COPIES,
+    examples,
+    train,
+    training_set_fingerprint,
+    with_words_dropped,
+    write,
+)
 
 
 @pytest.fixture
@@ -97,6 +104,19 @@ def test_a_trained_model_round_trips_through_its_file_and_learns_its_examples(kn
     model = Classifier(record)
     fact = knowledge.fact("ml-product-manager-salary")
     assert model.guess(clean_question(fact.questions[0])).label == fact.id
+
+
+def test_shortened_copies_keep_their_labels_and_are_the_same_every_time():
+    texts = ["what does the netflix ml product manager job pay", "who is bob iger"]
+    labels = ["ml-product-manager-salary", "who-bob-iger"]
+    more_texts, more_labels = with_words_dropped(texts, labels)
+    assert more_texts[:2] == texts  # the examples as written come first
+    assert more_labels == labels * (1 + DROPOUT_COPIES)
+    for text, label in zip(more_texts, more_labels, strict=True):
+        source = texts[labels.index(label)].split()
+        assert set(text.split()) <= set(source)
+    assert any(len(t.split()) < len(texts[0].split()) for t in more_texts[2::2])
+    assert with_words_dropped(texts, labels) == (more_texts, more_labels)  # a fixed seed
 
 
 def test_training_refuses_labels_the_knowledge_base_does_not_have(knowledge):
