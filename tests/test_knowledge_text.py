@@ -107,33 +107,37 @@ def test_questions_that_want_a_number_are_recognised(knowledge):
     assert not asks("how much does the netflix ml job pay")
 
 
-def test_a_day_is_told_apart_from_a_month_or_a_year():
-    assert states_day("published on July 31, 2023")
-    assert not states_day("on strike since May")
-    assert not states_day("earlier in July 2023")
+@pytest.mark.parametrize(
+    ("states", "text", "gives"),
+    [
+        (states_day, "published on July 31, 2023", True),
+        (states_day, "on strike since May", False),
+        (states_day, "earlier in July 2023", False),
+        (states_month, "on strike since May", True),
+        (states_month, "published on July 31, 2023", True),
+        (states_month, "the first joint strike since 1960", False),
+        (states_month, "it may be disruptive", False),  # the verb, not the month
+    ],
+)
+def test_a_day_or_a_month_is_told_apart_from_coarser_dates(states, text, gives):
+    assert states(text) is gives
 
 
-def test_questions_that_want_a_day_are_recognised(knowledge):
-    asks = knowledge.language.asks_day
-    assert asks("what exact day in May did the writers walk out?")
-    assert asks("On which date did this come out")
-    assert not asks("when did the writers walk out?")  # a month answers that
-    assert not asks("what did they pay for a day of work?")
-
-
-def test_a_month_is_told_apart_from_a_year_and_from_the_verb_may():
-    assert states_month("on strike since May")
-    assert states_month("published on July 31, 2023")
-    assert not states_month("the first joint strike since 1960")
-    assert not states_month("it may be disruptive")
-
-
-def test_questions_that_want_a_month_are_recognised(knowledge):
-    asks = knowledge.language.asks_month
-    assert asks("wat month in 1960 was the last joint strike")
-    assert asks("Which month did the actors join?")
-    assert not asks("how many months have the writers been on strike")  # a duration
-    assert not asks("when did the writers walk out?")
+@pytest.mark.parametrize(
+    ("check", "question", "asks"),
+    [
+        ("asks_day", "what exact day in May did the writers walk out?", True),
+        ("asks_day", "On which date did this come out", True),
+        ("asks_day", "when did the writers walk out?", False),  # a month answers that
+        ("asks_day", "what did they pay for a day of work?", False),
+        ("asks_month", "wat month in 1960 was the last joint strike", True),
+        ("asks_month", "Which month did the actors join?", True),
+        ("asks_month", "how many months have the writers been on strike", False),  # a duration
+        ("asks_month", "when did the writers walk out?", False),
+    ],
+)
+def test_questions_that_want_a_day_or_a_month_are_recognised(knowledge, check, question, asks):
+    assert getattr(knowledge.language, check)(question) is asks
 
 
 def test_the_names_a_statement_gives_are_its_capitalised_words(knowledge):
