@@ -96,6 +96,7 @@ def test_topic_questions_list_the_topic(engine, knowledge, question, topic):
         "who did netflix hire as the generative ai technical director for its gaming studio",
         "did the studios also want to scan our voices, not just our faces?",
         "how many applicants has the netflix ml pm job pulled in?",
+        "how long has bob iger been disney's ceo?",
     ],
 )
 def test_out_of_scope_questions_are_declined_with_suggestions(engine, question):
