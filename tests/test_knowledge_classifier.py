@@ -190,6 +190,41 @@ def test_an_unsure_guess_counts_only_when_the_matcher_seconds_it(
         assert answer.confidence == pytest.approx(probability, abs=0.001)
 
 
+# The word matcher answers this, but short of certain (0.81): the classifier may contest it.
+CONTESTABLE = "how much is the gaming job"
+
+
+@pytest.mark.parametrize(
+    ("label", "probability", "fact_ids"),
+    [
+        # agrees
+        ("generative-ai-director-salary", 0.99, ("generative-ai-director-salary",)),
+        # sure the article does not say
+        (DECLINE, LIMITS.objection + 0.05, ()),
+        # not sure enough to object
+        (DECLINE, LIMITS.objection - 0.05, ("generative-ai-director-salary",)),
+        # sure of another fact, which then passes the usual checks
+        ("who-the-intercept", LIMITS.objection + 0.05, ("who-the-intercept",)),
+    ],
+)
+def test_a_sure_classifier_contests_an_uncertain_match(knowledge, label, probability, fact_ids):
+    engine = AnswerEngine(knowledge, learned=False)
+    best = engine.matcher.analyse(CONTESTABLE).best
+    assert best is not None
+    assert engine.thresholds.answer <= best.score < engine.thresholds.unchallenged
+    model = always(knowledge, label, probability)
+    answer = AnswerEngine(knowledge.model_copy(update={"classifier": model})).ask(CONTESTABLE)
+    assert answer.fact_ids == fact_ids, answer.answer
+
+
+def test_a_certain_match_is_not_contested(knowledge):
+    model = always(knowledge, DECLINE)
+    answer = AnswerEngine(knowledge.model_copy(update={"classifier": model})).ask(
+        "what did iger say on the call"
+    )
+    assert answer.fact_ids == ("iger-earnings-call",)
+
+
 def test_a_classifier_trained_for_other_facts_is_not_used(knowledge, caplog):
     stale = always(knowledge, "ml-product-manager-salary").model_copy(
         update={"trained_for": "something-else"}
