@@ -162,13 +162,15 @@ class Classifier:
         known = [self._word_rows(w) for w in words]
         pairs = map(self._rows.get, [f"b:{a} {b}" for a, b in pairwise(words)])
         counts: dict[int, int] = {}
-        for row in chain((w for w, _ in known), pairs, (p for _, ps in known for p in ps)):
+        for row in chain([w for w, _ in known], pairs, [p for _, ps in known for p in ps]):
             if row is not None:
                 counts[row] = counts.get(row, 0) + 1
         if not counts:
             return Guess(DECLINE, 1.0)
-        # The tf-idf vector, as in training: sublinear term frequency, then unit length.
-        vector = {row: (1 + math.log(n)) * record.idf[row] for row, n in counts.items()}
+        # The tf-idf vector, as in training: sublinear term frequency, then unit length. Most
+        # features occur once, and 1 + log(1) is exactly 1, so the logarithm is mostly skipped.
+        idf, log = record.idf, math.log
+        vector = {row: idf[row] if n == 1 else (1 + log(n)) * idf[row] for row, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in vector.values()))
         scores = list(record.intercepts)
         starts, indices, weights = record.starts, record.label_indices, record.weights
