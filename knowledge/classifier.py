@@ -2,9 +2,10 @@
 
 The word matcher declines any paraphrase it has no words for ("what's the big N dangling for
 that ML gig?"). A linear model trained on thousands of labelled questions recognises many of
-them from the shapes of their words. It is consulted only when the matcher would not answer,
-and only a confident guess is used (see `AnswerEngine`); "decline" is one of the labels it
-learns, from the near misses and out-of-scope questions among its examples.
+them from the shapes of their words. It is consulted when the matcher would not answer, and
+to contest the matcher's less certain answers; only a confident guess is used (see
+`AnswerEngine`). "Decline" is one of the labels it learns, from the near misses and
+out-of-scope questions among its examples.
 
 The model is data, like the facts: `data/classifier.json`, written by `python -m
 knowledge.training` and validated at load. It names the knowledge base it was trained with,

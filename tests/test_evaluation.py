@@ -25,7 +25,7 @@ from knowledge.evaluation import (
 from knowledge.loading import default_data_dir
 
 CASES = Path(__file__).parent / "eval" / "questions.toml"
-HOLDOUT_CORRECT_FLOOR = 0.92
+HOLDOUT_CORRECT_FLOOR = 0.94
 HOLDOUT_WRONG_CEILING = 0.015
 HOLDOUT_DECLINE_FLOOR = 0.95
 
@@ -57,7 +57,7 @@ def test_the_learned_classifier_adds_many_answers_and_few_wrong_ones(
 ):
     ours = evaluate("engine", engine_labels(engine), cases, "holdout").overall
     words = evaluate("words", engine_labels(words_only_engine), cases, "holdout").overall
-    assert ours.rate("correct") >= words.rate("correct") + 0.08
+    assert ours.rate("correct") >= words.rate("correct") + 0.10
     assert ours.wrong <= words.wrong + 2
 
 
