@@ -252,13 +252,7 @@ class AnswerEngine:
             or not self._involves_all_named(top.entry, analysis)
             or not self._gives_what_is_asked(top.entry, analysis)
         ):
-            return self._reply(
-                question,
-                "declined",
-                "I couldn't find that in the article, and I'd rather not guess.",
-                confidence=top.score,
-                suggestions=self._suggestions(analysis.matches) or self.default_suggestions(),
-            )
+            return self._not_guessing(question, "I couldn't find that in the article", analysis)
         best = self._prefer_topic(top, analysis.matches)
         rival = next(
             (
@@ -279,14 +273,21 @@ class AnswerEngine:
                 suggestions_header="",
             )
         if self._objected(best, analysis):
-            return self._reply(
-                question,
-                "declined",
-                "I'm not sure that's what the article says, and I'd rather not guess.",
-                confidence=top.score,
-                suggestions=self._suggestions(analysis.matches) or self.default_suggestions(),
+            return self._not_guessing(
+                question, "I'm not sure that's what the article says", analysis
             )
         return self._state(question, _label(best), top.score, preface)
+
+    def _not_guessing(self, question: str, reason: str, analysis: Analysis) -> Answer:
+        """Decline a question the matcher has a candidate for, offering its closest entries."""
+        top = analysis.best
+        return self._reply(
+            question,
+            "declined",
+            f"{reason}, and I'd rather not guess.",
+            confidence=top.score if top else 0.0,
+            suggestions=self._suggestions(analysis.matches) or self.default_suggestions(),
+        )
 
     def _state(self, question: str, label: str, confidence: float, preface: str) -> Answer:
         """Answer with one fact, or with every fact of a topic ("topic:<id>")."""
